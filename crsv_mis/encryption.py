@@ -1,0 +1,50 @@
+"""Field encryption at rest with MultiFernet (AES-128-CBC + HMAC-SHA256).
+
+Keys come from FIELD_ENCRYPTION_KEYS, newest first: the first encrypts, all
+decrypt, so a key can be rotated without downtime.
+"""
+
+from functools import lru_cache
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+from django.db import models
+
+PREFIX = "enc:"
+
+
+@lru_cache(maxsize=4)
+def _fernet(keys):
+    return MultiFernet([Fernet(k.encode() if isinstance(k, str) else k) for k in keys])
+
+
+def fernet():
+    return _fernet(tuple(settings.FIELD_ENCRYPTION_KEYS))
+
+
+def encrypt(text):
+    return PREFIX + fernet().encrypt(text.encode()).decode()
+
+
+def decrypt(token):
+    if not token.startswith(PREFIX):
+        raise InvalidToken("value is not an encrypted field")
+    return fernet().decrypt(token[len(PREFIX):].encode()).decode()
+
+
+class EncryptedTextField(models.TextField):
+    """Text stored encrypted; the database never sees the clear value.
+
+    Encrypted values cannot be searched or ordered on, by design.
+    """
+
+    def from_db_value(self, value, expression, connection):
+        if value is None or value == "":
+            return value
+        return decrypt(value)
+
+    def get_prep_value(self, value):
+        value = super().get_prep_value(value)
+        if value is None or value == "":
+            return value
+        return encrypt(value)

@@ -1,0 +1,174 @@
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    WPA = "WPA", _("Women Protection Adviser")
+    SWPA = "SWPA", _("Senior Women Protection Adviser")
+    HRO = "HRO", _("Human rights officer")
+    MARA_CHAIR = "MARA_CHAIR", _("MARA chair")
+    MARA_MEMBER = "MARA_MEMBER", _("MARA member")
+    REFERRAL_FOCAL_POINT = "REFERRAL_FOCAL_POINT", _("Referral focal point")
+    LEADERSHIP = "LEADERSHIP", _("Mission leadership")
+    FIELD_REPORTER = "FIELD_REPORTER", _("Field reporter")
+    ADMIN = "ADMIN", _("Administrator")
+    AUDITOR = "AUDITOR", _("Auditor")
+
+
+class Mission(models.Model):
+    code = models.SlugField(max_length=16, unique=True, help_text=_("Prefix of incident references."))
+    name = models.CharField(max_length=200)
+    country = models.ForeignKey("Location", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    def __str__(self):
+        return self.name
+
+
+class LocationLevel(models.IntegerChoices):
+    COUNTRY = 0, _("Country")
+    ADMIN1 = 1, _("Admin 1 (province, state, region)")
+    ADMIN2 = 2, _("Admin 2 (territory, county, cercle)")
+    LOCALITY = 3, _("Locality")
+
+
+class Location(models.Model):
+    """A node of the gazetteer tree: country > admin1 > admin2 > locality."""
+
+    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
+    level = models.PositiveSmallIntegerField(choices=LocationLevel.choices)
+    name = models.CharField(max_length=200)
+    pcode = models.CharField(max_length=32, unique=True, help_text=_("Stable place code."))
+    # Denormalised ancestors so that scoping and grouping need no recursive query.
+    admin1 = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    admin2 = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["level", "name"]
+        indexes = [models.Index(fields=["level", "name"])]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        parent = self.parent
+        self.admin1 = self if self.level == LocationLevel.ADMIN1 else (parent.admin1 if parent else None)
+        self.admin2 = self if self.level == LocationLevel.ADMIN2 else (
+            parent.admin2 if parent and self.level > LocationLevel.ADMIN2 else None
+        )
+        if self.pk is None and self.level in (LocationLevel.ADMIN1, LocationLevel.ADMIN2):
+            # Self-reference needs a primary key first.
+            super().save(*args, **kwargs)
+            kwargs = {}
+            if self.level == LocationLevel.ADMIN1:
+                self.admin1 = self
+            else:
+                self.admin2 = self
+        super().save(*args, **kwargs)
+
+    @property
+    def path(self):
+        parts = [self.admin1, self.admin2, self if self.level == LocationLevel.LOCALITY else None]
+        return " / ".join(p.name for p in parts if p)
+
+
+class DutyStation(models.Model):
+    mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="duty_stations")
+    code = models.SlugField(max_length=32, unique=True)
+    name = models.CharField(max_length=200)
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class User(AbstractUser):
+    role = models.CharField(max_length=32, choices=Role.choices)
+    mission = models.ForeignKey(Mission, on_delete=models.PROTECT, null=True, blank=True, related_name="users")
+    duty_stations = models.ManyToManyField(DutyStation, blank=True, related_name="officers")
+    language = models.CharField(max_length=8, default="en", choices=[("en", "English"), ("fr", "Français")])
+
+    def __str__(self):
+        return self.username
+
+
+class AuditEvent(models.Model):
+    """Append-only, hash-chained record of who did what to which record.
+
+    `detail` never holds identifying data: codes, field names and counts only.
+    """
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    user = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    username = models.CharField(max_length=150, blank=True)
+    role = models.CharField(max_length=32, blank=True)
+    action = models.CharField(max_length=64, db_index=True)
+    object_type = models.CharField(max_length=64, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    object_ref = models.CharField(max_length=64, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    reason = models.CharField(max_length=500, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("Audit events cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Audit events cannot be deleted.")
+
+
+class AuditChainHead(models.Model):
+    """One row, locked while an event is appended, so the chain never forks."""
+
+    last_hash = models.CharField(max_length=64)
+
+
+def _hash_token(raw):
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def usable(self):
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class ApiToken(models.Model):
+    """A bearer token for scripts. Only its SHA-256 is stored; it expires and can be revoked."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    @classmethod
+    def issue(cls, user, *, days):
+        raw = secrets.token_urlsafe(32)
+        token = cls.objects.create(
+            user=user, key_hash=_hash_token(raw), prefix=raw[:8],
+            expires_at=timezone.now() + timedelta(days=days),
+        )
+        return token, raw
+
+    @classmethod
+    def find(cls, raw):
+        return cls.objects.usable().select_related("user").filter(key_hash=_hash_token(raw)).first()

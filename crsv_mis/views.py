@@ -1,0 +1,89 @@
+from io import BytesIO
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from . import access, audit
+from .forms import TokenForm
+
+
+class LoginView(auth_views.LoginView):
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        audit.record("auth.login_password", request=self.request)
+        if settings.REQUIRE_2FA:
+            return redirect("otp_verify")
+        return response
+
+
+def _qr_svg(url):
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    buffer = BytesIO()
+    image.save(buffer)
+    return buffer.getvalue().decode()
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def otp_verify(request):
+    """Second step of login; on the first login it enrols a TOTP device with a QR code."""
+    if request.user.is_verified():
+        return redirect("home")
+    device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
+    enrolling = device is None
+    if enrolling:
+        device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first() or TOTPDevice.objects.create(
+            user=request.user, name="authenticator", confirmed=False
+        )
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        allowed, _details = device.verify_is_allowed()
+        if allowed and device.verify_token(form.cleaned_data["token"]):
+            if enrolling:
+                device.confirmed = True
+                device.save(update_fields=["confirmed"])
+                audit.record("auth.2fa_enrolled", request=request)
+            otp_login(request, device)
+            audit.record("auth.login", request=request)
+            return redirect(request.GET.get("next") or "home")
+        audit.record("auth.2fa_failed", request=request)
+        form.add_error("token", _("That code is not valid. Wait for the next code and try again."))
+    context = {"form": form, "enrolling": enrolling}
+    if enrolling:
+        context["qr_svg"] = _qr_svg(device.config_url)
+        context["secret"] = _base32_secret(device)
+    return render(request, "registration/otp.html", context)
+
+
+def _base32_secret(device):
+    import base64
+
+    return base64.b32encode(device.bin_key).decode().rstrip("=")
+
+
+class LogoutView(auth_views.LogoutView):
+    def post(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            audit.record("auth.logout", request=request)
+        messages.info(request, _("You are signed out."))
+        return super().post(request, *args, **kwargs)
+
+
+@login_required
+def home(request):
+    return render(request, "crsv_mis/home.html", {
+        "layer": access.record_layer(request.user),
+        "can_record": access.can_record_incidents(request.user),
+    })

@@ -1,0 +1,18 @@
+# Incidents, victims and consents are deliberately absent from the Django admin:
+# administrators manage reference data and must never read survivor data.
+from django.contrib import admin
+
+from .models import Party, PartyAlias
+
+
+class PartyAliasInline(admin.TabularInline):
+    model = PartyAlias
+    extra = 1
+
+
+@admin.register(Party)
+class PartyAdmin(admin.ModelAdmin):
+    list_display = ["name", "party_type", "listed_in_sg_annex", "active", "mission"]
+    list_filter = ["party_type", "listed_in_sg_annex", "active"]
+    search_fields = ["name", "aliases__name"]
+    inlines = [PartyAliasInline]

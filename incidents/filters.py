@@ -1,0 +1,47 @@
+"""Incident filters, shared by the list page and the API so both answer alike."""
+
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from crsv_mis.models import Location, LocationLevel
+
+from .choices import CrsvFormCode, VerificationStatus
+from .models import Incident, Party
+
+
+class IncidentFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=VerificationStatus.choices, label=_("Verification status"))
+    form = django_filters.ChoiceFilter(
+        choices=CrsvFormCode.choices, field_name="forms__code", label=_("Form of CRSV"), distinct=False
+    )
+    date_from = django_filters.DateFilter(field_name="incident_date", lookup_expr="gte", label=_("From"))
+    date_to = django_filters.DateFilter(field_name="incident_date", lookup_expr="lte", label=_("To"))
+    admin1 = django_filters.ModelChoiceFilter(
+        queryset=Location.objects.filter(level=LocationLevel.ADMIN1), label=_("Province / region")
+    )
+    admin2 = django_filters.ModelChoiceFilter(
+        queryset=Location.objects.filter(level=LocationLevel.ADMIN2), label=_("Territory")
+    )
+    party = django_filters.ModelChoiceFilter(
+        queryset=Party.objects.all(), field_name="perpetrators__party", label=_("Party"), distinct=False
+    )
+    sort = django_filters.OrderingFilter(
+        fields=(("reference", "reference"), ("incident_date", "incident_date"),
+                ("reported_date", "reported_date"), ("status", "status")),
+        label=_("Sort by"),
+    )
+
+    class Meta:
+        model = Incident
+        fields = ["status", "form", "date_from", "date_to", "admin1", "admin2", "party"]
+
+    def __init__(self, *args, mission_id=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["party"].queryset = Party.objects.filter(mission_id=mission_id)
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        # Joins through forms or perpetrators can repeat a row; ids keep the page query simple.
+        if any(self.form.cleaned_data.get(k) for k in ("form", "party")):
+            queryset = queryset.filter(pk__in=queryset.values("pk"))
+        return queryset

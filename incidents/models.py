@@ -1,0 +1,241 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from crsv_mis.encryption import EncryptedTextField
+from crsv_mis.models import DutyStation, Location, Mission
+
+from .choices import (
+    AgeGroup,
+    ConflictNexus,
+    ConsentGivenBy,
+    ConsentKind,
+    Credibility,
+    CrsvFormCode,
+    DatePrecision,
+    Disability,
+    Displacement,
+    PartyType,
+    PerpetratorSex,
+    Reliability,
+    Sex,
+    SiteType,
+    SourceType,
+    VerificationStatus,
+    VictimGroup,
+    age_group_for,
+)
+
+
+class Party(models.Model):
+    """A named force or group alleged to have committed CRSV."""
+
+    mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="parties")
+    name = models.CharField(max_length=200)
+    party_type = models.CharField(max_length=32, choices=PartyType.choices)
+    listed_in_sg_annex = models.BooleanField(
+        default=False, help_text=_("Listed in the annex of the Secretary-General's annual report on CRSV.")
+    )
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["mission", "name"], name="party_name_unique_in_mission")]
+        verbose_name_plural = "parties"
+
+    def __str__(self):
+        return self.name
+
+
+class PartyAlias(models.Model):
+    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["party", "name"], name="party_alias_unique")]
+        verbose_name_plural = "party aliases"
+
+    def __str__(self):
+        return self.name
+
+
+class FormOfViolence(models.Model):
+    """Reference list of forms of CRSV (codes from DOMAIN.md), so incidents can hold several."""
+
+    code = models.CharField(max_length=32, primary_key=True, choices=CrsvFormCode.choices)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name_plural = "forms of violence"
+
+    def __str__(self):
+        return str(self.get_code_display())
+
+
+class ReferenceCounter(models.Model):
+    """Last sequence number used per mission and year; locked while a reference is taken."""
+
+    mission = models.ForeignKey(Mission, on_delete=models.CASCADE)
+    year = models.PositiveIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["mission", "year"], name="reference_counter_unique")]
+
+
+class IncidentQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(archived_at__isnull=True)
+
+
+class Incident(models.Model):
+    mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="incidents")
+    duty_station = models.ForeignKey(DutyStation, on_delete=models.PROTECT, related_name="incidents")
+    reference = models.CharField(max_length=32, unique=True, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    incident_date = models.DateField(_("incident date (or start of range)"))
+    incident_date_precision = models.CharField(
+        _("date precision"), max_length=8, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    incident_date_end = models.DateField(_("end of range"), null=True, blank=True)
+    reported_date = models.DateField(_("date reported"))
+
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+")
+    # Copies of the location's ancestors: de-identified views and counts use these.
+    admin1 = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+", editable=False)
+    admin2 = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+", null=True, editable=False)
+    coordinates = EncryptedTextField(_("exact coordinates"), blank=True)
+    site_type = models.CharField(_("site type"), max_length=32, choices=SiteType.choices)
+
+    forms = models.ManyToManyField(FormOfViolence, related_name="incidents", verbose_name=_("forms of CRSV"))
+    conflict_nexus = models.CharField(_("conflict nexus"), max_length=32, choices=ConflictNexus.choices)
+
+    source_type = models.CharField(_("source of information"), max_length=32, choices=SourceType.choices)
+    source_sex = models.CharField(_("sex of the source"), max_length=8, choices=Sex.choices)
+    source_reliability = models.CharField(_("reliability of the source"), max_length=1, choices=Reliability.choices)
+    source_credibility = models.CharField(
+        _("credibility of the information"), max_length=1, choices=Credibility.choices
+    )
+    shared_under_isp = models.BooleanField(
+        _("received under an information-sharing protocol"), default=False,
+        help_text=_("Information from a humanitarian partner under a protocol stays with human rights staff."),
+    )
+
+    narrative = EncryptedTextField(_("narrative"), blank=True)
+    summary = models.TextField(_("de-identified summary"), max_length=1000)
+
+    status = models.CharField(
+        max_length=24, choices=VerificationStatus.choices, default=VerificationStatus.REPORTED, db_index=True
+    )
+    # True when every victim consented to de-identified sharing with the MARA (kept by services).
+    mara_shareable = models.BooleanField(default=False, editable=False)
+
+    archived_at = models.DateTimeField(null=True, blank=True, editable=False)
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
+    )
+    archive_reason = models.CharField(max_length=500, blank=True, editable=False)
+
+    objects = IncidentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-reported_date", "-id"]
+        indexes = [
+            models.Index(fields=["mission", "-reported_date", "-id"], name="incident_mission_reported"),
+            models.Index(fields=["duty_station", "-reported_date", "-id"], name="incident_station_reported"),
+            models.Index(fields=["incident_date"], name="incident_date_idx"),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    def save(self, *args, **kwargs):
+        self.admin1_id = self.location.admin1_id
+        self.admin2_id = self.location.admin2_id
+        super().save(*args, **kwargs)
+
+
+def new_victim_code():
+    # Pseudonymous and not derivable from the incident: 8 characters without look-alikes.
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    return "SV-" + "".join(secrets.choice(alphabet) for _ in range(8))
+
+
+class Victim(models.Model):
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="victims")
+    code = models.CharField(max_length=16, unique=True, default=new_victim_code, editable=False)
+    sex = models.CharField(_("sex"), max_length=8, choices=Sex.choices)
+    age_years = models.PositiveSmallIntegerField(_("age in years"), null=True, blank=True)
+    age_group = models.CharField(_("age group"), max_length=8, choices=AgeGroup.choices, default=AgeGroup.UNKNOWN)
+    victim_group = models.CharField(max_length=8, choices=VictimGroup.choices, editable=False)
+    displacement = models.CharField(
+        _("displacement status"), max_length=12, choices=Displacement.choices, default=Displacement.UNKNOWN
+    )
+    disability = models.CharField(_("disability"), max_length=8, choices=Disability.choices, default=Disability.UNKNOWN)
+    name = EncryptedTextField(_("name"), blank=True)
+    contact = EncryptedTextField(_("contact"), blank=True)
+    previously_interviewed_by = EncryptedTextField(_("already interviewed or referred by"), blank=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.code
+
+    def save(self, *args, **kwargs):
+        if self.age_years is not None:
+            self.age_group = age_group_for(self.age_years)
+        self.victim_group = victim_group_of(self.sex, self.age_group)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_child(self):
+        return self.age_group in {"0-4", "5-11", "12-17"}
+
+
+def victim_group_of(sex, age_group):
+    if age_group == AgeGroup.UNKNOWN or sex not in (Sex.FEMALE, Sex.MALE):
+        return VictimGroup.UNKNOWN
+    child = age_group in {"0-4", "5-11", "12-17"}
+    if sex == Sex.FEMALE:
+        return VictimGroup.GIRLS if child else VictimGroup.WOMEN
+    return VictimGroup.BOYS if child else VictimGroup.MEN
+
+
+class Consent(models.Model):
+    """One use the survivor (or, for a child, the caregiver or a best-interest decision) agreed to."""
+
+    victim = models.ForeignKey(Victim, on_delete=models.CASCADE, related_name="consents")
+    kind = models.CharField(max_length=20, choices=ConsentKind.choices)
+    given = models.BooleanField(default=False)
+    given_by = models.CharField(max_length=16, choices=ConsentGivenBy.choices, default=ConsentGivenBy.SURVIVOR)
+    decided_by = EncryptedTextField(blank=True, help_text=_("For a child: who decided, and in what capacity."))
+    date = models.DateField()
+    taken_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    withdrawn_at = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["kind"]
+        constraints = [models.UniqueConstraint(fields=["victim", "kind"], name="one_consent_per_use")]
+
+    @property
+    def active(self):
+        return self.given and self.withdrawn_at is None
+
+
+class Perpetrator(models.Model):
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="perpetrators")
+    party = models.ForeignKey(Party, on_delete=models.PROTECT, null=True, blank=True, related_name="perpetrations")
+    party_type = models.CharField(_("party type"), max_length=32, choices=PartyType.choices)
+    number = models.PositiveSmallIntegerField(_("number of perpetrators"), null=True, blank=True)
+    sex = models.CharField(_("sex of perpetrators"), max_length=8, choices=PerpetratorSex.choices)
+
+    class Meta:
+        ordering = ["id"]

@@ -1,0 +1,144 @@
+"""Intake rules: create, edit with a version check, archive. Views and the API call these."""
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from crsv_mis import audit
+
+from .choices import ConsentKind
+from .models import Consent, FormOfViolence, Incident, Perpetrator, ReferenceCounter, Victim
+
+VICTIM_FIELDS = ("sex", "age_years", "age_group", "displacement", "disability", "name", "contact",
+                 "previously_interviewed_by")
+PERPETRATOR_FIELDS = ("party", "party_type", "number", "sex")
+INCIDENT_FIELDS = (
+    "duty_station", "incident_date", "incident_date_precision", "incident_date_end", "reported_date",
+    "location", "coordinates", "site_type", "conflict_nexus", "source_type", "source_sex",
+    "source_reliability", "source_credibility", "shared_under_isp", "narrative", "summary",
+)
+
+
+class EditConflict(Exception):
+    """Someone else saved the incident since this edit began."""
+
+
+def next_reference(mission, year):
+    # The UPDATE locks the counter row (PostgreSQL) or the database (SQLite) until commit,
+    # so two submissions can never read the same number.
+    counter, _created = ReferenceCounter.objects.get_or_create(mission=mission, year=year)
+    ReferenceCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
+    counter.refresh_from_db(fields=["last"])
+    return f"{mission.code}-{year}-{counter.last:05d}"
+
+
+def _save_consents(victim, data, *, by):
+    kinds = set(data.get("consent_kinds") or [])
+    existing = {c.kind: c for c in victim.consents.all()}
+    date = data.get("consent_date") or timezone.localdate()
+    for kind in ConsentKind.values:
+        given = kind in kinds
+        consent = existing.get(kind)
+        if consent is None:
+            Consent.objects.create(
+                victim=victim, kind=kind, given=given, date=date, taken_by=by,
+                given_by=data.get("consent_given_by") or "SURVIVOR",
+                decided_by=data.get("consent_decided_by") or "",
+            )
+        elif consent.active and not given:
+            # Unticking a consent that was given is a withdrawal; the grant stays on record.
+            consent.withdrawn_at = timezone.localdate()
+            consent.save(update_fields=["withdrawn_at"])
+        elif given and not consent.active:
+            consent.given, consent.withdrawn_at, consent.date, consent.taken_by = True, None, date, by
+            consent.given_by = data.get("consent_given_by") or consent.given_by
+            consent.decided_by = data.get("consent_decided_by") or consent.decided_by
+            consent.save()
+
+
+def refresh_mara_shareable(incident):
+    victims = list(incident.victims.prefetch_related("consents"))
+    shareable = bool(victims) and all(
+        any(c.kind == ConsentKind.SHARE_MARA and c.active for c in v.consents.all()) for v in victims
+    )
+    Incident.objects.filter(pk=incident.pk).update(mara_shareable=shareable)
+    incident.mara_shareable = shareable
+
+
+def _write_children(incident, *, victims, perpetrators, by):
+    keep = []
+    for data in victims:
+        victim = incident.victims.filter(pk=data["id"]).first() if data.get("id") else None
+        victim = victim or Victim(incident=incident)
+        for field in VICTIM_FIELDS:
+            value = data.get(field)
+            setattr(victim, field, "" if value is None and field != "age_years" else value)
+        victim.save()
+        keep.append(victim.pk)
+        _save_consents(victim, data, by=by)
+    incident.victims.exclude(pk__in=keep).delete()
+    incident.perpetrators.all().delete()
+    Perpetrator.objects.bulk_create(
+        Perpetrator(incident=incident, **{f: p.get(f) for f in PERPETRATOR_FIELDS}) for p in perpetrators
+    )
+    refresh_mara_shareable(incident)
+
+
+def create_incident(*, by, mission, fields, form_codes, victims, perpetrators, request=None):
+    """Record a new incident with its victims, perpetrators and consents, in one transaction."""
+    with transaction.atomic():
+        incident = Incident(mission=mission, created_by=by, **{k: fields.get(k) for k in INCIDENT_FIELDS})
+        incident.coordinates = incident.coordinates or ""
+        incident.narrative = incident.narrative or ""
+        incident.reference = next_reference(mission, incident.reported_date.year)
+        incident.save()
+        incident.forms.set(FormOfViolence.objects.filter(code__in=form_codes))
+        _write_children(incident, victims=victims, perpetrators=perpetrators, by=by)
+        audit.record("incident.create", user=by, obj=incident, request=request,
+                     detail={"victims": len(victims), "perpetrators": len(perpetrators)})
+    return incident
+
+
+def update_incident(incident, *, by, expected_version, fields, form_codes, victims, perpetrators, request=None):
+    """Save an edit only if nobody saved the incident since `expected_version` was read."""
+    with transaction.atomic():
+        bumped = Incident.objects.filter(pk=incident.pk, version=expected_version).update(
+            version=F("version") + 1
+        )
+        if not bumped:
+            raise EditConflict(_("Someone else saved this incident while you were editing it."))
+        changed = sorted(k for k in INCIDENT_FIELDS if getattr(incident, k) != fields.get(k))
+        for key in INCIDENT_FIELDS:
+            value = fields.get(key)
+            if key in ("coordinates", "narrative") and value is None:
+                value = ""
+            setattr(incident, key, value)
+        incident.version = expected_version + 1
+        incident.save()
+        old_forms = set(incident.forms.values_list("code", flat=True))
+        if old_forms != set(form_codes):
+            changed.append("forms")
+            incident.forms.set(FormOfViolence.objects.filter(code__in=form_codes))
+        _write_children(incident, victims=victims, perpetrators=perpetrators, by=by)
+        audit.record("incident.change", user=by, obj=incident, request=request,
+                     detail={"fields": changed, "version": incident.version})
+    return incident
+
+
+def archive_incident(incident, *, by, reason, request=None):
+    """Incidents are never deleted; an administrator archives one with a reason."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValueError(_("Give a reason for archiving."))
+    with transaction.atomic():
+        Incident.objects.filter(pk=incident.pk).update(
+            archived_at=timezone.now(), archived_by=by, archive_reason=reason, version=F("version") + 1
+        )
+        incident.refresh_from_db()
+        audit.record("incident.archive", user=by, obj=incident, request=request, reason=reason)
+    return incident
+
+
+def record_view(incident, *, request):
+    audit.record("incident.view", obj=incident, request=request)

@@ -1,0 +1,143 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from crsv_mis import access, audit
+from crsv_mis.models import Role
+
+from . import services
+from .filters import IncidentFilter
+from .forms import IntakeForms, reports_un_personnel
+
+PAGE_SIZE = 25
+
+
+def _list_queryset(user):
+    return (
+        access.incidents_visible_to(user)
+        .select_related("admin1", "admin2", "location", "duty_station")
+        .prefetch_related("forms")
+        .annotate(victim_count=Count("victims", distinct=True))
+    )
+
+
+@login_required
+def incident_list(request):
+    if access.record_layer(request.user) is None:
+        raise PermissionDenied
+    filterset = IncidentFilter(request.GET or None, queryset=_list_queryset(request.user),
+                               mission_id=request.user.mission_id)
+    queryset = filterset.qs if filterset.is_bound else filterset.queryset
+    if not (filterset.is_bound and filterset.form.cleaned_data.get("sort")):
+        queryset = queryset.order_by("-reported_date", "-id")
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    audit.record("incident.list", request=request, detail={"page": page.number,
+                                                           "references": [i.reference for i in page]})
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "incidents/list.html", {
+        "filter": filterset, "page": page, "query": query.urlencode(),
+        "identifying": access.sees_identifying_data(request.user),
+    })
+
+
+def _scoped(user, reference):
+    return get_object_or_404(access.incidents_visible_to(user), reference=reference)
+
+
+@login_required
+def incident_detail(request, reference):
+    incident = _scoped(request.user, reference)
+    services.record_view(incident, request=request)
+    identifying = access.sees_identifying_data(request.user)
+    victims = incident.victims.prefetch_related("consents__taken_by")
+    return render(request, "incidents/detail.html", {
+        "incident": incident,
+        "identifying": identifying,
+        "victims": victims,
+        "perpetrators": incident.perpetrators.select_related("party"),
+        "access_log": audit.events_for(incident)[:200] if request.user.role == Role.SWPA else None,
+    })
+
+
+def _render_form(request, intake, *, instance=None, status=200):
+    return render(request, "incidents/form.html", {"intake": intake, "incident": instance}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def incident_create(request):
+    if not access.can_record_incidents(request.user):
+        raise PermissionDenied
+    if request.method == "POST" and reports_un_personnel(request.POST):
+        audit.record("incident.sea_redirected", request=request)
+        return render(request, "incidents/sea.html")
+    add_victim = "add_victim" in request.POST
+    intake = IntakeForms(request.user, request.POST or None, add_victim=add_victim)
+    if request.method == "POST" and not add_victim and intake.is_valid():
+        incident = services.create_incident(
+            by=request.user, mission=request.user.mission, request=request, **intake.service_kwargs()
+        )
+        if access.record_layer(request.user) is None:
+            # A field reporter submits but reads nothing back: the reference is all they get.
+            return render(request, "incidents/submitted.html", {"reference": incident.reference})
+        messages.success(request, _("Incident %(ref)s recorded.") % {"ref": incident.reference})
+        return redirect("incident_detail", reference=incident.reference)
+    status = 400 if request.method == "POST" and not add_victim else 200
+    return _render_form(request, intake, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def incident_edit(request, reference):
+    incident = _scoped(request.user, reference)
+    if not access.sees_identifying_data(request.user):
+        raise Http404
+    if request.method == "POST" and reports_un_personnel(request.POST):
+        return render(request, "incidents/sea.html")
+    add_victim = "add_victim" in request.POST
+    intake = IntakeForms(request.user, request.POST or None, instance=incident, add_victim=add_victim)
+    if request.method == "POST" and not add_victim and intake.is_valid():
+        try:
+            services.update_incident(
+                incident, by=request.user, request=request,
+                expected_version=intake.incident.cleaned_data.get("version") or 0, **intake.service_kwargs(),
+            )
+        except services.EditConflict as conflict:
+            intake.incident.add_error(None, _("%(msg)s Your changes are below and were not saved: open the "
+                                              "incident in a new tab, then re-apply them.") % {"msg": conflict})
+            return _render_form(request, intake, instance=incident, status=409)
+        messages.success(request, _("Incident %(ref)s saved.") % {"ref": incident.reference})
+        return redirect("incident_detail", reference=incident.reference)
+    if request.method == "GET":
+        services.record_view(incident, request=request)
+    status = 400 if request.method == "POST" and not add_victim else 200
+    return _render_form(request, intake, instance=incident, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def incident_archive(request):
+    if request.user.role != Role.ADMIN:
+        raise PermissionDenied
+    error = None
+    if request.method == "POST":
+        reference = request.POST.get("reference", "").strip()
+        reason = request.POST.get("reason", "").strip()
+        incident = access.incidents_archivable_by(request.user).filter(reference=reference).first()
+        if incident is None:
+            error = _("No active incident has that reference.")
+        elif not reason:
+            error = _("Give a reason for archiving.")
+        else:
+            services.archive_incident(incident, by=request.user, reason=reason, request=request)
+            messages.success(request, _("Incident %(ref)s archived.") % {"ref": reference})
+            return redirect("incident_archive")
+    return render(request, "incidents/archive.html", {"error": error, "data": request.POST},
+                  status=400 if error else 200)
