@@ -1,0 +1,41 @@
+# CRSV MIS: `make demo` serves a seeded demo, `make test` runs the whole suite.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+
+.PHONY: demo test lint install serve clean-demo benchmark worker beat
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install -q -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+# The demo runs without a second factor (REQUIRE_2FA=0) so the printed logins work at once.
+demo: install
+	REQUIRE_2FA=0 $(PY) manage.py migrate --noinput
+	REQUIRE_2FA=0 $(PY) manage.py seed_demo
+	REQUIRE_2FA=0 DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+benchmark: install
+	$(PY) benchmarks/incidents_at_scale.py
+
+worker: install
+	$(VENV)/bin/celery -A crsv_mis worker -l info
+
+beat: install
+	$(VENV)/bin/celery -A crsv_mis beat -l info
+
+clean-demo:
+	rm -f db.sqlite3
