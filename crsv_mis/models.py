@@ -57,19 +57,16 @@ class Location(models.Model):
 
     def save(self, *args, **kwargs):
         parent = self.parent
-        self.admin1 = self if self.level == LocationLevel.ADMIN1 else (parent.admin1 if parent else None)
-        self.admin2 = self if self.level == LocationLevel.ADMIN2 else (
-            parent.admin2 if parent and self.level > LocationLevel.ADMIN2 else None
-        )
-        if self.pk is None and self.level in (LocationLevel.ADMIN1, LocationLevel.ADMIN2):
-            # Self-reference needs a primary key first.
-            super().save(*args, **kwargs)
-            kwargs = {}
-            if self.level == LocationLevel.ADMIN1:
-                self.admin1 = self
-            else:
-                self.admin2 = self
+        self.admin1 = parent.admin1 if parent and self.level > LocationLevel.ADMIN1 else None
+        self.admin2 = parent.admin2 if parent and self.level > LocationLevel.ADMIN2 else None
         super().save(*args, **kwargs)
+        # An admin1 or admin2 area is its own ancestor at that level (needs its pk first).
+        if self.level == LocationLevel.ADMIN1 and self.admin1_id != self.pk:
+            self.admin1 = self
+            Location.objects.filter(pk=self.pk).update(admin1=self)
+        elif self.level == LocationLevel.ADMIN2 and self.admin2_id != self.pk:
+            self.admin2 = self
+            Location.objects.filter(pk=self.pk).update(admin2=self)
 
     @property
     def path(self):
@@ -124,6 +121,9 @@ class AuditEvent(models.Model):
         ordering = ["id"]
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action}"
+
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise PermissionError("Audit events cannot be changed.")
@@ -137,6 +137,9 @@ class AuditChainHead(models.Model):
     """One row, locked while an event is appended, so the chain never forks."""
 
     last_hash = models.CharField(max_length=64)
+
+    def __str__(self):
+        return self.last_hash
 
 
 def _hash_token(raw):
@@ -160,6 +163,9 @@ class ApiToken(models.Model):
 
     objects = ApiTokenQuerySet.as_manager()
 
+    def __str__(self):
+        return f"{self.prefix}… ({self.user})"
+
     @classmethod
     def issue(cls, user, *, days):
         raw = secrets.token_urlsafe(32)
@@ -172,3 +178,5 @@ class ApiToken(models.Model):
     @classmethod
     def find(cls, raw):
         return cls.objects.usable().select_related("user").filter(key_hash=_hash_token(raw)).first()
+
+

@@ -194,6 +194,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "VictimSexEnum": "incidents.choices.Sex",
+        "PerpetratorSexEnum": "incidents.choices.PerpetratorSex",
+        "PartyTypeEnum": "incidents.choices.PartyType",
+        "DatePrecisionEnum": "incidents.choices.DatePrecision",
+        "ConsentKindEnum": "incidents.choices.ConsentKind",
+        "ConsentGivenByEnum": "incidents.choices.ConsentGivenBy",
+        "VerificationStatusEnum": "incidents.choices.VerificationStatus",
+    },
 }
 
 # No inline script anywhere; everything is served from our own static files.

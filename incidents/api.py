@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from crsv_mis import access, audit
@@ -17,10 +17,12 @@ from .choices import (
     ConsentGivenBy,
     ConsentKind,
     CrsvFormCode,
+    DatePrecision,
     Disability,
     Displacement,
     PartyType,
     PerpetratorSex,
+    Sex,
 )
 from .filters import IncidentFilter
 from .models import Consent, Incident, Party, PartyAlias, Perpetrator, Victim
@@ -115,7 +117,7 @@ class IncidentListSerializer(serializers.ModelSerializer):
 
 class VictimWriteSerializer(serializers.Serializer):
     id = serializers.IntegerField(required=False, help_text="Only when editing an existing victim.")
-    sex = serializers.ChoiceField(choices=["FEMALE", "MALE", "OTHER", "UNKNOWN"])
+    sex = serializers.ChoiceField(choices=Sex.choices)
     age_years = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=120)
     age_group = serializers.ChoiceField(choices=AgeGroup.choices, default=AgeGroup.UNKNOWN)
     displacement = serializers.ChoiceField(choices=Displacement.choices, default=Displacement.UNKNOWN)
@@ -162,7 +164,7 @@ class IncidentWriteSerializer(serializers.Serializer):
     version = serializers.IntegerField(required=False, help_text="Required when editing: the version you read.")
     duty_station = serializers.SlugRelatedField(slug_field="code", queryset=DutyStation.objects.all())
     incident_date = serializers.DateField()
-    incident_date_precision = serializers.ChoiceField(choices=["DAY", "MONTH", "YEAR", "RANGE"], default="DAY")
+    incident_date_precision = serializers.ChoiceField(choices=DatePrecision.choices, default=DatePrecision.DAY)
     incident_date_end = serializers.DateField(required=False, allow_null=True)
     reported_date = serializers.DateField()
     location = serializers.SlugRelatedField(slug_field="pcode", queryset=Location.objects.filter(level__gte=2))
@@ -245,6 +247,7 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     """No delete: an ADMIN archives with a reason."""
 
     permission_classes = [permissions.IsAuthenticated, CanUseIncidentApi]
+    queryset = Incident.objects.none()  # for the schema; get_queryset scopes every request
     lookup_field = "reference"
     filterset_class = IncidentFilter
     ordering_fields = ["reference", "incident_date", "reported_date", "status"]
@@ -371,6 +374,7 @@ class PartyViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Re
     """Parties of the caller's mission, with aliases. Only an ADMIN changes them."""
 
     serializer_class = PartySerializer
+    queryset = Party.objects.none()  # for the schema; get_queryset scopes every request
     permission_classes = [permissions.IsAuthenticated, IsAdminOrReadOnly]
     filterset_fields = ["party_type", "listed_in_sg_annex", "active"]
     http_method_names = ["get", "post", "put", "patch", "head", "options"]

@@ -176,7 +176,8 @@ class PerpetratorForm(forms.Form):
     )
     party_type = forms.ChoiceField(
         required=False, label=_("Party type"),
-        choices=BLANK + PartyType.choices + [(validators.SEA_PARTY_TYPE, _("UN personnel (military, police or civilian)"))],
+        choices=BLANK + PartyType.choices
+        + [(validators.SEA_PARTY_TYPE, _("UN personnel (military, police or civilian)"))],
         help_text=_("Required when no party is chosen. Unknown is allowed."),
     )
     number = forms.IntegerField(required=False, min_value=1, max_value=999, label=_("Number"),

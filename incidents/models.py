@@ -85,6 +85,9 @@ class ReferenceCounter(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["mission", "year"], name="reference_counter_unique")]
 
+    def __str__(self):
+        return f"{self.mission_id}-{self.year}: {self.last}"
+
 
 class IncidentQuerySet(models.QuerySet):
     def active(self):
@@ -225,6 +228,9 @@ class Consent(models.Model):
         ordering = ["kind"]
         constraints = [models.UniqueConstraint(fields=["victim", "kind"], name="one_consent_per_use")]
 
+    def __str__(self):
+        return f"{self.kind} ({'given' if self.active else 'not given'})"
+
     @property
     def active(self):
         return self.given and self.withdrawn_at is None
@@ -239,3 +245,8 @@ class Perpetrator(models.Model):
 
     class Meta:
         ordering = ["id"]
+
+    def __str__(self):
+        return self.get_party_type_display()
+
+

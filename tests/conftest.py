@@ -1,0 +1,135 @@
+"""Shared fixtures: a small fictional mission, one user per role, an incident factory."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from crsv_mis.models import DutyStation, Location, LocationLevel, Mission, Role, User
+from incidents import services
+from incidents.models import Party, PartyAlias
+
+PASSWORD = "correct-horse-battery-9"
+
+
+@pytest.fixture
+def gazetteer(db):
+    country = Location.objects.create(level=LocationLevel.COUNTRY, name="Testland", pcode="TL")
+    north = Location.objects.create(level=LocationLevel.ADMIN1, name="Northmark", pcode="TL01", parent=country)
+    south = Location.objects.create(level=LocationLevel.ADMIN1, name="Southmark", pcode="TL02", parent=country)
+    north_a = Location.objects.create(level=LocationLevel.ADMIN2, name="Ashdale", pcode="TL0101", parent=north)
+    south_b = Location.objects.create(level=LocationLevel.ADMIN2, name="Birchford", pcode="TL0201", parent=south)
+    hamlet = Location.objects.create(level=LocationLevel.LOCALITY, name="Quillby", pcode="TL010101", parent=north_a)
+    return {"country": country, "north": north, "south": south, "north_a": north_a, "south_b": south_b,
+            "hamlet": hamlet}
+
+
+@pytest.fixture
+def mission(gazetteer):
+    return Mission.objects.create(code="DEMO", name="Test mission", country=gazetteer["country"])
+
+
+@pytest.fixture
+def stations(mission, gazetteer):
+    return {
+        "north": DutyStation.objects.create(mission=mission, code="north", name="North office",
+                                            location=gazetteer["north"]),
+        "south": DutyStation.objects.create(mission=mission, code="south", name="South office",
+                                            location=gazetteer["south"]),
+    }
+
+
+@pytest.fixture
+def party(mission):
+    party = Party.objects.create(mission=mission, name="Test Front", party_type="NON_STATE_ARMED_GROUP")
+    PartyAlias.objects.create(party=party, name="TF")
+    return party
+
+
+def make_user(username, role, mission, stations=()):
+    user = User.objects.create_user(username=username, password=PASSWORD, role=role, mission=mission,
+                                    is_staff=role == Role.ADMIN)
+    user.duty_stations.set(stations)
+    return user
+
+
+@pytest.fixture
+def users(mission, stations):
+    """One user per role; WPA/HRO/FIELD_REPORTER in the north office, a second HRO in the south."""
+    north = [stations["north"]]
+    return {
+        "WPA": make_user("wpa", Role.WPA, mission, north),
+        "HRO": make_user("hro", Role.HRO, mission, north),
+        "HRO_SOUTH": make_user("hro_south", Role.HRO, mission, [stations["south"]]),
+        "SWPA": make_user("swpa", Role.SWPA, mission),
+        "MARA_CHAIR": make_user("mara_chair", Role.MARA_CHAIR, mission),
+        "MARA_MEMBER": make_user("mara_member", Role.MARA_MEMBER, mission),
+        "REFERRAL_FOCAL_POINT": make_user("focal", Role.REFERRAL_FOCAL_POINT, mission),
+        "LEADERSHIP": make_user("leader", Role.LEADERSHIP, mission),
+        "FIELD_REPORTER": make_user("reporter", Role.FIELD_REPORTER, mission, north),
+        "ADMIN": make_user("admin", Role.ADMIN, mission),
+        "AUDITOR": make_user("auditor", Role.AUDITOR, mission),
+    }
+
+
+def verified_login(client, user):
+    """Log in as if password and TOTP had both been given."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first() or TOTPDevice.objects.create(
+        user=user, name="test", confirmed=True)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def login(client):
+    def _login(user):
+        return verified_login(client, user)
+    return _login
+
+
+def victim_data(**overrides):
+    data = {
+        "sex": "FEMALE", "age_years": 30, "age_group": "25-39", "displacement": "IDP", "disability": "NO",
+        "name": "Testname Alpha", "contact": "+000 555 0100", "previously_interviewed_by": "",
+        "consent_kinds": ["RECORD", "SHARE_MARA", "REFER", "FOLLOW_UP"],
+        "consent_date": timezone.localdate() - datetime.timedelta(days=2),
+        "consent_given_by": "SURVIVOR", "consent_decided_by": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def incident_fields(station, location, **overrides):
+    today = timezone.localdate()
+    data = {
+        "duty_station": station, "incident_date": today - datetime.timedelta(days=10),
+        "incident_date_precision": "DAY", "incident_date_end": None,
+        "reported_date": today - datetime.timedelta(days=3), "location": location,
+        "coordinates": "1.2345,2.3456", "site_type": "FIELD_OR_FARM", "conflict_nexus": "PERPETRATOR_ARMED_ACTOR",
+        "source_type": "SURVIVOR_INTERVIEW", "source_sex": "FEMALE", "source_reliability": "B",
+        "source_credibility": "2", "shared_under_isp": False,
+        "narrative": "Synthetic narrative text for tests only.",
+        "summary": "One woman reported an attack by armed men in Ashdale territory.",
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def make_incident(users, stations, gazetteer, party):
+    def _make(station="north", by="WPA", victims=None, perpetrators=None, forms=("RAPE",), **overrides):
+        station = stations[station]
+        return services.create_incident(
+            by=users[by], mission=station.mission,
+            fields=incident_fields(station, overrides.pop("location", gazetteer["hamlet"]), **overrides),
+            form_codes=list(forms),
+            victims=victims or [victim_data()],
+            perpetrators=perpetrators or [{"party": party, "party_type": party.party_type, "number": 2,
+                                           "sex": "MALE"}],
+        )
+    return _make
