@@ -2,6 +2,8 @@
 # administrators manage reference data and must never read survivor data.
 from django.contrib import admin
 
+from crsv_mis.admin import ReferenceDataAdmin
+
 from .models import Party, PartyAlias
 
 
@@ -11,7 +13,7 @@ class PartyAliasInline(admin.TabularInline):
 
 
 @admin.register(Party)
-class PartyAdmin(admin.ModelAdmin):
+class PartyAdmin(ReferenceDataAdmin):
     list_display = ["name", "party_type", "listed_in_sg_annex", "active", "mission"]
     list_filter = ["party_type", "listed_in_sg_annex", "active"]
     search_fields = ["name", "aliases__name"]
