@@ -7,6 +7,7 @@ and a bare `make test`. `crsv_mis.production` tightens it for deployments.
 import base64
 import hashlib
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -102,7 +103,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # A file, not memory, so tests that submit from several threads share one database.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "test-db.sqlite3")}
+    # One file per test process, so parallel runs never share it.
+    DATABASES["default"]["TEST"] = {"NAME": os.path.join(tempfile.gettempdir(), f"crsv-test-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "crsv_mis.User"
