@@ -1,6 +1,5 @@
 """REST API for incidents, parties and the gazetteer. Thin: rules live in services."""
 
-from django.db.models import Count
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
 from rest_framework import mixins, permissions, serializers, status, viewsets
@@ -259,8 +258,7 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             return access.incidents_archivable_by(user)
         qs = access.incidents_visible_to(user).select_related("admin1", "admin2", "duty_station")
         if self.action == "list":
-            return qs.prefetch_related("forms").annotate(victim_count=Count("victims", distinct=True)).order_by(
-                "-reported_date", "-id")
+            return qs.prefetch_related("forms").with_victim_count().order_by("-reported_date", "-id")
         return qs.select_related("location", "created_by").prefetch_related(
             "forms", "perpetrators__party", "victims__consents__taken_by")
 

@@ -93,6 +93,14 @@ class IncidentQuerySet(models.QuerySet):
     def active(self):
         return self.filter(archived_at__isnull=True)
 
+    def with_victim_count(self):
+        # A correlated subquery rather than a JOIN + GROUP BY: the paginator's COUNT(*)
+        # then drops it, and the page query stays one indexed scan.
+        victims = Victim.objects.filter(incident=models.OuterRef("pk")).order_by().values("incident")
+        return self.annotate(
+            victim_count=models.Subquery(victims.annotate(n=models.Count("pk")).values("n")[:1])
+        )
+
 
 class Incident(models.Model):
     mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="incidents")

@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -23,7 +22,7 @@ def _list_queryset(user):
         access.incidents_visible_to(user)
         .select_related("admin1", "admin2", "location", "duty_station")
         .prefetch_related("forms")
-        .annotate(victim_count=Count("victims", distinct=True))
+        .with_victim_count()
     )
 
 
