@@ -2,6 +2,7 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.http import urlencode
 
 # Reachable after the password step, before the second factor.
 OPEN_PATHS = ("/accounts/", "/static/", "/i18n/")
@@ -27,5 +28,5 @@ class SecondFactorRequiredMiddleware:
         ):
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": "Two-factor verification required."}, status=401)
-            return redirect(reverse("otp_verify"))
+            return redirect(f"{reverse('otp_verify')}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)

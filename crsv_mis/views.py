@@ -7,6 +7,8 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
@@ -24,7 +26,7 @@ class LoginView(auth_views.LoginView):
         response = super().form_valid(form)
         audit.record("auth.login_password", request=self.request)
         if settings.REQUIRE_2FA:
-            return redirect("otp_verify")
+            return redirect(f"{reverse('otp_verify')}?{urlencode({'next': self.get_success_url()})}")
         return response
 
 
@@ -57,7 +59,7 @@ def otp_verify(request):
                 audit.record("auth.2fa_enrolled", request=request)
             otp_login(request, device)
             audit.record("auth.login", request=request)
-            return redirect(request.GET.get("next") or "home")
+            return redirect(_safe_next(request) or "home")
         audit.record("auth.2fa_failed", request=request)
         form.add_error("token", _("That code is not valid. Wait for the next code and try again."))
     context = {"form": form, "enrolling": enrolling}
@@ -65,6 +67,14 @@ def otp_verify(request):
         context["qr_svg"] = _qr_svg(device.config_url)
         context["secret"] = _base32_secret(device)
     return render(request, "registration/otp.html", context)
+
+
+def _safe_next(request):
+    target = request.GET.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return target
+    return None
 
 
 def _base32_secret(device):
