@@ -35,6 +35,8 @@ class TriggersOff:
     def __enter__(self):
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
+                # ALTER TABLE refuses while deferred foreign-key checks of the inserts are pending.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 cursor.execute("ALTER TABLE crsv_mis_auditevent DISABLE TRIGGER crsv_audit_no_update")
             else:
                 cursor.execute("DROP TRIGGER crsv_audit_no_update")
@@ -44,7 +46,9 @@ class TriggersOff:
     def __exit__(self, *exc):
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
                 cursor.execute("ALTER TABLE crsv_mis_auditevent ENABLE TRIGGER crsv_audit_no_update")
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
             else:
                 for statement in append_only.SQLITE:
                     cursor.execute(statement)
