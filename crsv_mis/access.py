@@ -50,7 +50,8 @@ def incidents_visible_to(user):
         return qs
     qs = qs.active()
     if user.role in (Role.WPA, Role.HRO):
-        return qs.filter(duty_station__in=user.duty_stations.all())
+        # A list of ids, not a subquery: the planner then uses the partial station index.
+        return qs.filter(duty_station__in=list(user.duty_stations.values_list("pk", flat=True)))
     # MARA: de-identified records whose survivors consented to sharing, outside any
     # information-sharing protocol (that stays in the human rights compartment).
     return qs.filter(mara_shareable=True, shared_under_isp=False)

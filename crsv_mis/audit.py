@@ -95,8 +95,11 @@ def verify_chain(batch_size=2000):
             prev = event.hash
             last_id = event.id
     head = AuditChainHead.objects.filter(pk=1).first()
-    if head and count and head.last_hash != prev:
-        problems.append("the newest events are missing (chain head does not match the last row)")
+    if head and head.last_hash != prev:
+        if count:
+            problems.append("the newest events are missing (chain head does not match the last row)")
+        else:
+            problems.append("the audit trail is empty but events were recorded (it was emptied)")
     return problems
 
 

@@ -3,7 +3,7 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from crsv_mis.models import Location, LocationLevel
+from crsv_mis.models import Location, LocationLevel, Mission
 
 from .choices import CrsvFormCode, VerificationStatus
 from .models import Incident, Party
@@ -38,6 +38,10 @@ class IncidentFilter(django_filters.FilterSet):
     def __init__(self, *args, mission_id=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["party"].queryset = Party.objects.filter(mission_id=mission_id)
+        country = Mission.objects.filter(pk=mission_id).values("country")
+        self.filters["admin1"].queryset = Location.objects.filter(level=LocationLevel.ADMIN1, parent__in=country)
+        self.filters["admin2"].queryset = Location.objects.filter(
+            level=LocationLevel.ADMIN2, admin1__parent__in=country).select_related("admin1")
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)

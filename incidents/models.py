@@ -161,6 +161,12 @@ class Incident(models.Model):
         indexes = [
             models.Index(fields=["mission", "-reported_date", "-id"], name="incident_mission_reported"),
             models.Index(fields=["duty_station", "-reported_date", "-id"], name="incident_station_reported"),
+            # Partial indexes matching the scoping filters, so an officer's or the MARA's
+            # page count reads an index, not every visible row.
+            models.Index(fields=["duty_station", "mission"], condition=models.Q(archived_at__isnull=True),
+                         name="incident_active_station"),
+            models.Index(fields=["mission", "-reported_date", "-id"], name="incident_mara_visible",
+                         condition=models.Q(archived_at__isnull=True, mara_shareable=True, shared_under_isp=False)),
             models.Index(fields=["incident_date"], name="incident_date_idx"),
         ]
 

@@ -1,5 +1,7 @@
 """Intake rules shared by the page form and the API. Each returns {field: [message]}."""
 
+import re
+
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -63,11 +65,11 @@ def check_summary(summary, *, names, locality_name):
     """The summary is read by the MARA: no names, nothing finer than admin2."""
     errors = {}
     lowered = (summary or "").lower()
+    words = set(re.findall(r"\w+", lowered))
     for name in names:
-        for part in (name or "").split():
-            if len(part) >= 3 and part.lower() in lowered.split():
-                _add(errors, "summary", _("The summary contains a victim's name. Remove it: the MARA reads this."))
-                return errors
+        if any(len(part) >= 3 and part in words for part in re.findall(r"\w+", (name or "").lower())):
+            _add(errors, "summary", _("The summary contains a victim's name. Remove it: the MARA reads this."))
+            return errors
     if locality_name and locality_name.lower() in lowered:
         _add(errors, "summary", _(
             "The summary names the locality. Say no more than the territory (admin2): the MARA reads this."))

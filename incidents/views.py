@@ -47,7 +47,10 @@ def incident_list(request):
 
 
 def _scoped(user, reference):
-    return get_object_or_404(access.incidents_visible_to(user), reference=reference)
+    return get_object_or_404(
+        access.incidents_visible_to(user).select_related("duty_station", "location", "admin1", "admin2"),
+        reference=reference,
+    )
 
 
 @login_required

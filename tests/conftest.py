@@ -1,17 +1,55 @@
 """Shared fixtures: a small fictional mission, one user per role, an incident factory."""
 
 import datetime
+import importlib
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from crsv_mis.models import DutyStation, Location, LocationLevel, Mission, Role, User
 from incidents import services
-from incidents.models import Party, PartyAlias
+from incidents.choices import CrsvFormCode
+from incidents.models import FormOfViolence, Party, PartyAlias
 
 PASSWORD = "correct-horse-battery-9"
+append_only = importlib.import_module("crsv_mis.migrations.0002_audit_append_only")
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # Real hashing costs ~0.3 s per user and every test makes eleven.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _is_transactional(request):
+    marker = request.node.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("transaction")) or "live_server" in request.fixturenames
+
+
+@pytest.fixture(autouse=True)
+def audit_trail_flushable(request):
+    """Let the flush after a transactional test run on SQLite.
+
+    The flush empties tables with DELETE, which the append-only trigger refuses on SQLite
+    (PostgreSQL flushes with TRUNCATE, which row triggers do not see). Requesting the
+    transactional database here makes this teardown run before the flush.
+    """
+    if not _is_transactional(request):
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    yield
+    if connection.vendor != "sqlite":
+        return
+    with connection.cursor() as cursor:
+        for statement in append_only.SQLITE_REVERSE:
+            cursor.execute(statement)
+        cursor.execute("DELETE FROM crsv_mis_auditevent")
+        for statement in append_only.SQLITE:
+            cursor.execute(statement)
 
 
 @pytest.fixture
@@ -28,6 +66,9 @@ def gazetteer(db):
 
 @pytest.fixture
 def mission(gazetteer):
+    # A transactional test's flush removes the rows the data migration added.
+    for code in CrsvFormCode.values:
+        FormOfViolence.objects.get_or_create(code=code)
     return Mission.objects.create(code="DEMO", name="Test mission", country=gazetteer["country"])
 
 
