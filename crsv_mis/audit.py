@@ -6,8 +6,10 @@ event's own fields, so editing or deleting a row breaks every later link.
 """
 
 import hashlib
+import ipaddress
 import json
 
+from django.conf import settings
 from django.db import transaction
 
 from .models import AuditChainHead, AuditEvent
@@ -40,12 +42,23 @@ def compute_hash(prev_hash, event):
     return hashlib.sha256((prev_hash + _canonical(event)).encode()).hexdigest()
 
 
+def _valid_ip(value):
+    try:
+        return str(ipaddress.ip_address((value or "").strip()))
+    except ValueError:
+        return None
+
+
 def client_ip(request):
+    """The caller's address. X-Forwarded-For is trusted only for the hops our own proxies add
+    (TRUSTED_PROXY_COUNT); anything to the left of them is the client's to forge."""
     if request is None:
         return None
-    # Behind the deployment's reverse proxy the client is the first forwarded hop.
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    return (forwarded.split(",")[0].strip() or None) if forwarded else request.META.get("REMOTE_ADDR")
+    hops = settings.TRUSTED_PROXY_COUNT
+    forwarded = [h for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+    if hops and len(forwarded) >= hops:
+        return _valid_ip(forwarded[-hops])
+    return _valid_ip(request.META.get("REMOTE_ADDR"))
 
 
 def record(action, *, user=None, obj=None, request=None, reason="", detail=None):

@@ -37,6 +37,8 @@ if not FIELD_ENCRYPTION_KEYS:
 REQUIRE_2FA = env_bool("REQUIRE_2FA", True)
 SESSION_IDLE_SECONDS = int(os.environ.get("SESSION_IDLE_SECONDS", "1800"))
 MISSION_CODE = os.environ.get("MISSION_CODE", "DEMO")
+# Reverse proxies in front of the app; their X-Forwarded-For hops are trusted for the audit trail.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 
 INSTALLED_APPS = [
     "django.contrib.admin",

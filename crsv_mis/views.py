@@ -27,6 +27,7 @@ class LoginView(auth_views.LoginView):
         audit.record("auth.login_password", request=self.request)
         if settings.REQUIRE_2FA:
             return redirect(f"{reverse('otp_verify')}?{urlencode({'next': self.get_success_url()})}")
+        audit.record("auth.login", request=self.request, detail={"second_factor": False})
         return response
 
 
@@ -52,7 +53,9 @@ def otp_verify(request):
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         allowed, _details = device.verify_is_allowed()
-        if allowed and device.verify_token(form.cleaned_data["token"]):
+        if not allowed:
+            form.add_error("token", _("Too many wrong codes in a row. Wait a few seconds, then try the new code."))
+        elif device.verify_token(form.cleaned_data["token"]):
             if enrolling:
                 device.confirmed = True
                 device.save(update_fields=["confirmed"])
@@ -60,8 +63,9 @@ def otp_verify(request):
             otp_login(request, device)
             audit.record("auth.login", request=request)
             return redirect(_safe_next(request) or "home")
-        audit.record("auth.2fa_failed", request=request)
-        form.add_error("token", _("That code is not valid. Wait for the next code and try again."))
+        else:
+            audit.record("auth.2fa_failed", request=request)
+            form.add_error("token", _("That code is not valid. Wait for the next code and try again."))
     context = {"form": form, "enrolling": enrolling}
     if enrolling:
         context["qr_svg"] = _qr_svg(device.config_url)

@@ -37,6 +37,8 @@ class IncidentFilter(django_filters.FilterSet):
 
     def __init__(self, *args, mission_id=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if mission_id is None and self.request is not None:
+            mission_id = getattr(self.request.user, "mission_id", None)
         self.filters["party"].queryset = Party.objects.filter(mission_id=mission_id)
         country = Mission.objects.filter(pk=mission_id).values("country")
         self.filters["admin1"].queryset = Location.objects.filter(level=LocationLevel.ADMIN1, parent__in=country)

@@ -1,7 +1,7 @@
 """The intake page: one incident form, victim and perpetrator formsets, checked together."""
 
 from django import forms
-from django.forms import formset_factory
+from django.forms import BaseFormSet, formset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -203,8 +203,22 @@ class PerpetratorForm(forms.Form):
         return data
 
 
-VictimFormSet = formset_factory(VictimForm, extra=1, min_num=1, validate_min=True, can_delete=True)
-PerpetratorFormSet = formset_factory(PerpetratorForm, extra=1, min_num=1, validate_min=True, can_delete=True)
+class VictimRows(BaseFormSet):
+    default_error_messages = {
+        "too_few_forms": _("Describe at least one victim: the sex is required, Unknown is allowed.")
+    }
+
+
+class PerpetratorRows(BaseFormSet):
+    default_error_messages = {
+        "too_few_forms": _("Describe at least one alleged perpetrator: a party or party type, Unknown is allowed.")
+    }
+
+
+VictimFormSet = formset_factory(VictimForm, VictimRows, extra=1, min_num=1, validate_min=True, can_delete=True)
+PerpetratorFormSet = formset_factory(
+    PerpetratorForm, PerpetratorRows, extra=1, min_num=1, validate_min=True, can_delete=True
+)
 
 
 def reports_un_personnel(data):

@@ -108,7 +108,9 @@ def update_incident(incident, *, by, expected_version, fields, form_codes, victi
         )
         if not bumped:
             raise EditConflict(_("Someone else saved this incident while you were editing it."))
-        changed = sorted(k for k in INCIDENT_FIELDS if getattr(incident, k) != fields.get(k))
+        # Compare with the stored row: a bound form may already have written onto `incident`.
+        stored = Incident.objects.get(pk=incident.pk)
+        changed = sorted(k for k in INCIDENT_FIELDS if getattr(stored, k) != fields.get(k))
         for key in INCIDENT_FIELDS:
             value = fields.get(key)
             if key in ("coordinates", "narrative") and value is None:

@@ -20,17 +20,17 @@ def stdin(monkeypatch):
 
 @pytest.fixture
 def mission():
-    return Mission.objects.create(code="MONUSCO", name="MONUSCO")
+    return Mission.objects.create(code="FICTA", name="FICTA")
 
 
 @pytest.fixture
-def goma(mission):
-    return DutyStation.objects.create(mission=mission, code="goma", name="Goma")
+def alpha_ds(mission):
+    return DutyStation.objects.create(mission=mission, code="alpha_ds", name="Alpha office")
 
 
 @pytest.fixture
-def bunia(mission):
-    return DutyStation.objects.create(mission=mission, code="bunia", name="Bunia")
+def beta_ds(mission):
+    return DutyStation.objects.create(mission=mission, code="beta_ds", name="Beta office")
 
 
 def create_user(*args, **options):
@@ -40,31 +40,31 @@ def create_user(*args, **options):
 
 
 @pytest.mark.django_db
-def test_it_creates_a_user_who_can_log_in_with_the_password_from_stdin(stdin, goma, bunia):
+def test_it_creates_a_user_who_can_log_in_with_the_password_from_stdin(stdin, alpha_ds, beta_ds):
     stdin(GOOD_PASSWORD + "\n")
 
-    output = create_user("amina", role="HRO", duty_stations=["goma", "bunia"])
+    output = create_user("officer_a", role="HRO", duty_stations=["alpha_ds", "beta_ds"])
 
-    user = User.objects.get(username="amina")
-    assert "amina" in output
+    user = User.objects.get(username="officer_a")
+    assert "officer_a" in output
     assert user.role == Role.HRO
     assert user.check_password(GOOD_PASSWORD)
-    assert set(user.duty_stations.values_list("code", flat=True)) == {"goma", "bunia"}
+    assert set(user.duty_stations.values_list("code", flat=True)) == {"alpha_ds", "beta_ds"}
     assert not user.is_staff
 
 
 @pytest.mark.django_db
-def test_it_gives_the_user_the_mission_of_the_duty_station(stdin, goma):
+def test_it_gives_the_user_the_mission_of_the_duty_station(stdin, alpha_ds):
     stdin(GOOD_PASSWORD + "\n")
 
-    create_user("amina", role="WPA", duty_stations=["goma"])
+    create_user("officer_a", role="WPA", duty_stations=["alpha_ds"])
 
-    assert User.objects.get(username="amina").mission == goma.mission
+    assert User.objects.get(username="officer_a").mission == alpha_ds.mission
 
 
 @pytest.mark.django_db
 def test_it_falls_back_to_the_configured_mission_without_a_duty_station(stdin, settings, mission):
-    settings.MISSION_CODE = "MONUSCO"
+    settings.MISSION_CODE = "FICTA"
     stdin(GOOD_PASSWORD + "\n")
 
     create_user("lead", role="LEADERSHIP")
@@ -96,11 +96,11 @@ def test_it_rejects_a_weak_password_and_says_why(stdin):
     stdin("short\n")
 
     with pytest.raises(CommandError) as excinfo:
-        create_user("amina", role="HRO")
+        create_user("officer_a", role="HRO")
 
     message = str(excinfo.value)
     assert "too short" in message
-    assert not User.objects.filter(username="amina").exists()
+    assert not User.objects.filter(username="officer_a").exists()
 
 
 @pytest.mark.django_db
@@ -108,8 +108,8 @@ def test_it_rejects_a_common_password(stdin):
     stdin("password1234\n")
 
     with pytest.raises(CommandError, match="too common"):
-        create_user("amina", role="HRO")
-    assert not User.objects.filter(username="amina").exists()
+        create_user("officer_a", role="HRO")
+    assert not User.objects.filter(username="officer_a").exists()
 
 
 @pytest.mark.django_db
@@ -117,7 +117,7 @@ def test_it_rejects_an_empty_stdin(stdin):
     stdin("")
 
     with pytest.raises(CommandError, match="No password"):
-        create_user("amina", role="HRO")
+        create_user("officer_a", role="HRO")
 
 
 @pytest.mark.django_db
@@ -125,46 +125,46 @@ def test_it_rejects_an_unknown_role_and_lists_the_valid_ones(stdin):
     stdin(GOOD_PASSWORD + "\n")
 
     with pytest.raises(CommandError) as excinfo:
-        create_user("amina", role="SHERIFF")
+        create_user("officer_a", role="SHERIFF")
 
     message = str(excinfo.value)
     assert "SHERIFF" in message
     assert "MARA_CHAIR" in message and "FIELD_REPORTER" in message
-    assert not User.objects.filter(username="amina").exists()
+    assert not User.objects.filter(username="officer_a").exists()
 
 
 @pytest.mark.django_db
-def test_it_names_every_unknown_duty_station(stdin, goma):
+def test_it_names_every_unknown_duty_station(stdin, alpha_ds):
     stdin(GOOD_PASSWORD + "\n")
 
     with pytest.raises(CommandError) as excinfo:
-        create_user("amina", role="HRO", duty_stations=["goma", "atlantis", "erewhon"])
+        create_user("officer_a", role="HRO", duty_stations=["alpha_ds", "atlantis", "erewhon"])
 
     message = str(excinfo.value)
     assert "atlantis" in message and "erewhon" in message
-    assert "goma" not in message
-    assert not User.objects.filter(username="amina").exists()
+    assert "alpha_ds" not in message
+    assert not User.objects.filter(username="officer_a").exists()
 
 
 @pytest.mark.django_db
-def test_it_rejects_a_duty_station_of_another_mission(stdin, goma):
-    Mission.objects.create(code="MINUSCA", name="MINUSCA")
+def test_it_rejects_a_duty_station_of_another_mission(stdin, alpha_ds):
+    Mission.objects.create(code="FICTB", name="FICTB")
     stdin(GOOD_PASSWORD + "\n")
 
-    with pytest.raises(CommandError, match="goma"):
-        create_user("amina", role="HRO", duty_stations=["goma"], mission="MINUSCA")
-    assert not User.objects.filter(username="amina").exists()
+    with pytest.raises(CommandError, match="alpha_ds"):
+        create_user("officer_a", role="HRO", duty_stations=["alpha_ds"], mission="FICTB")
+    assert not User.objects.filter(username="officer_a").exists()
 
 
 @pytest.mark.django_db
 def test_it_refuses_an_existing_username_and_keeps_the_old_password(stdin):
-    User.objects.create_user(username="amina", password=GOOD_PASSWORD, role=Role.HRO)
+    User.objects.create_user(username="officer_a", password=GOOD_PASSWORD, role=Role.HRO)
     stdin("Another-long-password-77\n")
 
     with pytest.raises(CommandError, match="already exists"):
-        create_user("amina", role="ADMIN")
+        create_user("officer_a", role="ADMIN")
 
-    user = User.objects.get(username="amina")
+    user = User.objects.get(username="officer_a")
     assert user.check_password(GOOD_PASSWORD)
     assert user.role == Role.HRO
 
@@ -173,9 +173,9 @@ def test_it_refuses_an_existing_username_and_keeps_the_old_password(stdin):
 def test_it_records_the_creation_in_the_audit_trail_without_the_password(stdin):
     stdin(GOOD_PASSWORD + "\n")
 
-    create_user("amina", role="HRO")
+    create_user("officer_a", role="HRO")
 
     event = AuditEvent.objects.get(action="user.create")
-    assert event.detail["username"] == "amina"
+    assert event.detail["username"] == "officer_a"
     assert event.detail["role"] == "HRO"
     assert GOOD_PASSWORD not in str(event.detail)

@@ -36,7 +36,7 @@ def test_reference_has_five_digits_and_the_incident_year_does_not_matter(make_in
     assert incident.reference == "DEMO-2024-00001"
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_parallel_submissions_get_distinct_sequential_references(make_incident):
     barrier = threading.Barrier(THREADS)
     references, failures = [], []

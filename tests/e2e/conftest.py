@@ -1,0 +1,81 @@
+"""Browser tests: Debian's Chromium driven by Playwright against pytest-django's live server.
+
+Without /usr/bin/chromium these tests are skipped, unless REQUIRE_BROWSER=1 (as in CI), which
+makes a missing browser fail the run.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run",
+]
+
+
+def browser_required():
+    return os.environ.get("REQUIRE_BROWSER", "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def browser_missing_reason():
+    if not CHROMIUM.exists():
+        return f"{CHROMIUM} is not installed (apt-get install chromium)"
+    if not os.access(CHROMIUM, os.X_OK):
+        return f"{CHROMIUM} is not executable"
+    return None
+
+
+@pytest.fixture(autouse=True)
+def _orm_calls_inside_playwright(monkeypatch):
+    # Playwright's sync API runs an event loop in this thread; Django would otherwise refuse ORM calls here.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _require_chromium():
+    reason = browser_missing_reason()
+    if reason is None:
+        return
+    if browser_required():
+        pytest.fail(f"REQUIRE_BROWSER=1 but the browser tests cannot run: {reason}.", pytrace=False)
+    pytest.skip(f"browser tests skipped: {reason}; set REQUIRE_BROWSER=1 to make this an error")
+
+
+@pytest.fixture
+def chromium():
+    from django.db import connections
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield browser
+        finally:
+            browser.close()
+            # While Playwright's event loop runs in this thread, Django keeps database connections per
+            # context, not per thread: close the ones the test opened, or PostgreSQL cannot drop the test
+            # database at the end of the run ("being accessed by other users").
+            connections.close_all()
+
+
+@pytest.fixture
+def console_errors():
+    """Console errors and uncaught exceptions of `browser_page`, in order."""
+    return []
+
+
+@pytest.fixture
+def browser_page(chromium, console_errors):
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.on("console", lambda msg: console_errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: console_errors.append(f"uncaught: {exc}"))
+    try:
+        yield page
+    finally:
+        context.close()
