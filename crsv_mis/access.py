@@ -78,3 +78,25 @@ def victim_fields_visible_to(user):
 
 def sees_identifying_data(user):
     return record_layer(user) == LAYER_A
+
+
+# Aggregates (layer C): who may see counts, and over which incidents.
+AGGREGATE_READERS = frozenset({Role.SWPA, Role.MARA_CHAIR, Role.MARA_MEMBER, Role.LEADERSHIP})
+VERIFIER_ROLES = frozenset({Role.MARA_CHAIR, Role.MARA_MEMBER})
+
+
+def can_read_aggregates(user):
+    return bool(user and user.is_authenticated and user.role in AGGREGATE_READERS)
+
+
+def incidents_countable_by(user):
+    """Incidents that may be counted in figures shown to this person: active records of the
+    mission; information received under an information-sharing protocol is counted only for
+    the human rights compartment (SWPA)."""
+    incident_model = apps.get_model("incidents", "Incident")
+    if not can_read_aggregates(user) or user.mission_id is None:
+        return incident_model.objects.none()
+    qs = incident_model.objects.filter(mission_id=user.mission_id).active()
+    if user.role != Role.SWPA:
+        qs = qs.filter(shared_under_isp=False)
+    return qs

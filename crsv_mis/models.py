@@ -180,3 +180,22 @@ class ApiToken(models.Model):
         return cls.objects.usable().select_related("user").filter(key_hash=_hash_token(raw)).first()
 
 
+
+
+class Notification(models.Model):
+    """An in-app message. Never carries survivor information: a short text and a link."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
+    text = models.CharField(max_length=300)
+    url = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    # Makes sending idempotent: one notification per user and event.
+    event_key = models.CharField(max_length=120)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["user", "event_key"], name="one_notification_per_event")]
+
+    def __str__(self):
+        return self.text

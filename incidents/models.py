@@ -264,3 +264,95 @@ class Perpetrator(models.Model):
         return self.get_party_type_display()
 
 
+
+
+# ---- The fast lane: early-warning alerts
+
+
+class AlertIndicator(models.Model):
+    """A mission's configurable list of early-warning indicators."""
+
+    mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="alert_indicators")
+    code = models.SlugField(max_length=48)
+    label = models.CharField(max_length=200)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["label"]
+        constraints = [models.UniqueConstraint(fields=["mission", "code"], name="indicator_code_unique")]
+
+    def __str__(self):
+        return self.label
+
+
+class AlertUrgency(models.TextChoices):
+    URGENT = "URGENT", _("Urgent: people at risk now")
+    HIGH = "HIGH", _("High: within a day")
+    ROUTINE = "ROUTINE", _("Routine")
+
+
+class AlertStatus(models.TextChoices):
+    NEW = "NEW", _("New")
+    ACKNOWLEDGED = "ACKNOWLEDGED", _("Acknowledged")
+    RESPONDED = "RESPONDED", _("Response under way")
+    CLOSED = "CLOSED", _("Closed")
+
+
+class Alert(models.Model):
+    """An unverified signal of CRSV risk, routed at once to the duty station's focal points."""
+
+    mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="alerts")
+    duty_station = models.ForeignKey(DutyStation, on_delete=models.PROTECT, related_name="alerts")
+    reference = models.CharField(max_length=32, unique=True, editable=False)
+    reported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reported_at = models.DateTimeField(auto_now_add=True)
+    observed_at = models.DateTimeField(_("when it was seen or heard"))
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+")
+    admin1 = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+", editable=False)
+    admin2 = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+", null=True, editable=False)
+    description = EncryptedTextField(_("what was seen or heard"))
+    indicators = models.ManyToManyField(AlertIndicator, blank=True, related_name="alerts")
+    urgency = models.CharField(_("urgency"), max_length=8, choices=AlertUrgency.choices)
+    source_type = models.CharField(_("source"), max_length=32, choices=SourceType.choices)
+    status = models.CharField(max_length=12, choices=AlertStatus.choices, default=AlertStatus.NEW, db_index=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                        related_name="+")
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, null=True, blank=True, related_name="alerts")
+
+    class Meta:
+        ordering = ["-reported_at", "-id"]
+        indexes = [models.Index(fields=["mission", "status", "urgency"], name="alert_open_idx")]
+
+    def __str__(self):
+        return self.reference
+
+    def save(self, *args, **kwargs):
+        self.admin1_id = self.location.admin1_id
+        self.admin2_id = self.location.admin2_id
+        super().save(*args, **kwargs)
+
+
+class ResponseKind(models.TextChoices):
+    PATROL = "PATROL", _("Patrol")
+    JOINT_MISSION = "JOINT_MISSION", _("Joint protection mission")
+    ENGAGEMENT = "ENGAGEMENT", _("Engagement with a party or authorities")
+    REFERRAL = "REFERRAL", _("Referral to services")
+    OTHER = "OTHER", _("Other")
+
+
+class AlertResponse(models.Model):
+    alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="responses")
+    kind = models.CharField(_("response"), max_length=16, choices=ResponseKind.choices)
+    component = models.CharField(_("component"), max_length=100,
+                                 help_text=_("Who acted: Force, UN police, civil affairs, human rights..."))
+    responded_at = models.DateTimeField(_("when"))
+    outcome = models.TextField(_("outcome"), blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["responded_at", "id"]
+
+    def __str__(self):
+        return f"{self.alert} {self.kind}"
