@@ -150,7 +150,9 @@ class MonthlyAnalysis(models.Model):
 
     class Meta:
         ordering = ["-month", "-revision"]
-        constraints = [models.UniqueConstraint(fields=["mission", "month", "revision"], name="analysis_revision_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["mission", "month", "revision"], name="analysis_revision_unique")
+        ]
 
     def __str__(self):
         return f"Analysis {self.month:%Y-%m} r{self.revision}"
