@@ -100,3 +100,72 @@ def incidents_countable_by(user):
     if user.role != Role.SWPA:
         qs = qs.filter(shared_under_isp=False)
     return qs
+
+
+# ---- Early-warning alerts (the fast lane)
+
+# Focal points: they receive, read, acknowledge and answer their duty station's alerts.
+ALERT_FOCAL_ROLES = frozenset({Role.WPA, Role.HRO})
+# Anyone in the mission who sees a risk may raise an alert, except the two roles kept
+# apart from operations: the administrator (accounts, not cases) and the auditor (who
+# must stay independent of what is audited).
+ALERT_NON_REPORTING_ROLES = frozenset({Role.ADMIN, Role.AUDITOR})
+# Who reads the times to acknowledge and respond (aggregates only, no alert records): the
+# aggregate readers, i.e. the SWPA, leadership and the MARA working group.
+ALERT_TIMES_READERS = AGGREGATE_READERS
+
+
+def can_submit_alerts(user):
+    return bool(
+        user and user.is_authenticated and user.is_active and user.mission_id is not None
+        and user.role in Role.values and user.role not in ALERT_NON_REPORTING_ROLES
+    )
+
+
+def alerts_visible_to(user):
+    """Alerts this person may open. WPA/HRO: their duty stations'; SWPA: the mission's;
+    a field reporter: the ones they submitted (status only, see sees_alert_content).
+    MARA roles, leadership and everyone else: none (aggregate times only)."""
+    alert_model = apps.get_model("incidents", "Alert")
+    if not user or not user.is_authenticated or not user.is_active or user.mission_id is None:
+        return alert_model.objects.none()
+    qs = alert_model.objects.filter(mission_id=user.mission_id)
+    if user.role == Role.SWPA:
+        return qs
+    if user.role in ALERT_FOCAL_ROLES:
+        return qs.filter(duty_station__in=list(user.duty_stations.values_list("pk", flat=True)))
+    if user.role == Role.FIELD_REPORTER:
+        return qs.filter(reported_by=user)
+    return alert_model.objects.none()
+
+
+def can_list_alerts(user):
+    """Who has an alert list at all: focal points, the SWPA, and field reporters (their own)."""
+    return sees_alert_content(user) or bool(user and user.is_authenticated and user.role == Role.FIELD_REPORTER)
+
+
+def sees_alert_content(user):
+    """What was seen, where and who answered: focal points and the SWPA. A field reporter gets
+    the status of their own alerts back, nothing more."""
+    return bool(user and user.is_authenticated and user.role in ALERT_FOCAL_ROLES | {Role.SWPA})
+
+
+def can_handle_alert(user, alert):
+    """Acknowledge, record responses, close: the station's WPA/HRO or the mission's SWPA."""
+    if not user or not user.is_authenticated or not user.is_active or user.mission_id != alert.mission_id:
+        return False
+    if user.role == Role.SWPA:
+        return True
+    return user.role in ALERT_FOCAL_ROLES and user.duty_stations.filter(pk=alert.duty_station_id).exists()
+
+
+def can_read_alert_times(user):
+    return bool(user and user.is_authenticated and user.is_active and user.role in ALERT_TIMES_READERS)
+
+
+def alerts_countable_by(user):
+    """Alerts counted in the response-time figures shown to this person (the whole mission)."""
+    alert_model = apps.get_model("incidents", "Alert")
+    if not can_read_alert_times(user) or user.mission_id is None:
+        return alert_model.objects.none()
+    return alert_model.objects.filter(mission_id=user.mission_id)

@@ -16,4 +16,11 @@ def navigation(request):
         "nav_can_list": access.record_layer(user) is not None,
         "nav_is_admin": user.role == Role.ADMIN,
         "nav_role_label": Role(user.role).label if user.role in Role.values else "",
+        "nav_can_report_alert": access.can_submit_alerts(user),
+        "nav_can_list_alerts": access.can_list_alerts(user),
+        # Leadership and the MARA have no alert list: the response times are their way in.
+        "nav_alert_times": access.can_read_alert_times(user) and not access.can_list_alerts(user),
+        "nav_mara": user.role in (Role.MARA_CHAIR, Role.MARA_MEMBER, Role.SWPA),
+        "nav_dashboard": access.can_read_aggregates(user),
+        "nav_unread_notifications": user.notifications.filter(read_at__isnull=True).count(),
     }

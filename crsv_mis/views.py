@@ -6,8 +6,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -101,3 +103,23 @@ def home(request):
         "layer": access.record_layer(request.user),
         "can_record": access.can_record_incidents(request.user),
     })
+
+
+NOTIFICATIONS_PAGE_SIZE = 50
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notifications(request):
+    """The person's own in-app notifications; POST marks one (id) or all of them read."""
+    mine = request.user.notifications.all()
+    if request.method == "POST":
+        unread = mine.filter(read_at__isnull=True)
+        if request.POST.get("id", "").isdigit():
+            unread = unread.filter(pk=request.POST["id"])
+        elif "all" not in request.POST:
+            unread = unread.none()
+        unread.update(read_at=timezone.now())
+        return redirect("notifications")
+    page = Paginator(mine, NOTIFICATIONS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "crsv_mis/notifications.html", {"page": page})

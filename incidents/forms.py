@@ -232,12 +232,13 @@ def reports_un_personnel(data):
 class IntakeForms:
     """Bundles the three parts of the intake page and checks them as one."""
 
-    def __init__(self, user, data=None, instance=None, add_victim=False):
+    def __init__(self, user, data=None, instance=None, add_victim=False, initial=None):
         self.user = user
         if data is not None and add_victim:
             data = data.copy()
             data["victims-TOTAL_FORMS"] = str(int(data.get("victims-TOTAL_FORMS", "1")) + 1)
-        self.incident = IncidentForm(data, user=user, instance=instance)
+        # `initial`: starting values for a new incident, e.g. from an alert (alerts.incident_initial).
+        self.incident = IncidentForm(data, user=user, instance=instance, initial=initial)
         victims_initial = perpetrators_initial = None
         if instance is not None:
             victims_initial = [victim_initial(v) for v in instance.victims.prefetch_related("consents")]

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 from crsv_mis import access, audit
 from crsv_mis.models import Role
 
-from . import services
+from . import alerts, services
 from .filters import IncidentFilter
 from .forms import IntakeForms, reports_un_personnel
 
@@ -72,6 +72,19 @@ def _render_form(request, intake, *, instance=None, status=200):
     return render(request, "incidents/form.html", {"intake": intake, "incident": instance}, status=status)
 
 
+def _source_alert(request):
+    """The alert being recorded as an incident (?from_alert=<id>); only for those who read it."""
+    alert_id = request.GET.get("from_alert", "")
+    if not alert_id:
+        return None
+    if not (alert_id.isdigit() and access.sees_alert_content(request.user)):
+        raise Http404
+    alert = get_object_or_404(access.alerts_visible_to(request.user), pk=alert_id)
+    if request.method == "GET":
+        alerts.record_view(alert, request=request)  # the form shows its description
+    return alert
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def incident_create(request):
@@ -80,12 +93,23 @@ def incident_create(request):
     if request.method == "POST" and reports_un_personnel(request.POST):
         audit.record("incident.sea_redirected", request=request)
         return render(request, "incidents/sea.html")
+    source_alert = _source_alert(request)
+    if source_alert is not None and source_alert.incident_id:
+        messages.info(request, _("Alert %(ref)s is already recorded as an incident.") % {"ref": source_alert.reference})
+        return redirect("alert_detail", reference=source_alert.reference)
     add_victim = "add_victim" in request.POST
-    intake = IntakeForms(request.user, request.POST or None, add_victim=add_victim)
+    intake = IntakeForms(request.user, request.POST or None, add_victim=add_victim,
+                         initial=alerts.incident_initial(source_alert) if source_alert else None)
     if request.method == "POST" and not add_victim and intake.is_valid():
-        incident = services.create_incident(
-            by=request.user, mission=request.user.mission, request=request, **intake.service_kwargs()
-        )
+        kwargs = {"by": request.user, "mission": request.user.mission, "request": request, **intake.service_kwargs()}
+        if source_alert is None:
+            incident = services.create_incident(**kwargs)
+        else:
+            try:
+                incident = alerts.record_as_incident(source_alert, **kwargs)
+            except alerts.AlertError as error:
+                messages.error(request, str(error))
+                return redirect("alert_detail", reference=source_alert.reference)
         if access.record_layer(request.user) is None:
             # A field reporter submits but reads nothing back: the reference is all they get.
             return render(request, "incidents/submitted.html", {"reference": incident.reference})

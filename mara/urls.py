@@ -1,5 +1,12 @@
-# Each area of the working group keeps its own URL module; add one include per area.
-from django.urls import include, path  # noqa: F401
+# Each area of the working group keeps its own URL module.
+from django.urls import include, path
 
 urlpatterns = [
+    path("", include("mara.urls_home")),
+    path("review/", include("mara.urls_review")),
+    path("dashboard/", include("mara.urls_dashboard")),
+    path("meetings/", include("mara.urls_meetings")),
+    path("analysis/", include("mara.urls_analysis")),
+    path("recommendations/", include("mara.urls_recommendations")),
+    path("commitments/", include("mara.urls_commitments")),
 ]

@@ -2,13 +2,18 @@
 
 import datetime
 import importlib
+import uuid
 
 import pytest
-from django.db import connection
+from celery.contrib.testing.worker import start_worker
+from celery.signals import task_postrun
+from django.db import connection, connections
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from kombu import Exchange, Queue
 
+from crsv_mis.celery import app as celery_app
 from crsv_mis.models import DutyStation, Location, LocationLevel, Mission, Role, User
 from incidents import services
 from incidents.choices import CrsvFormCode
@@ -174,3 +179,38 @@ def make_incident(users, stations, gazetteer, party):
                                            "sex": "MALE"}],
         )
     return _make
+
+
+def _close_worker_connections(**_kwargs):
+    # The worker thread's own database connections, closed after each task so the test
+    # database can be flushed and dropped (PostgreSQL refuses while they are open).
+    connections.close_all()
+
+
+@pytest.fixture
+def celery_worker(settings):
+    """A real Celery worker on Redis when Celery is not eager; nothing to start otherwise.
+
+    The worker consumes a queue of its own, so a worker or a test run elsewhere on the same
+    Redis can neither take these tasks nor hand this worker theirs.
+    """
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    if celery_app.conf.task_always_eager:
+        yield None
+        return
+    queue = f"crsv-test-{uuid.uuid4().hex[:12]}"
+    previous = celery_app.conf.task_default_queue
+    celery_app.conf.task_default_queue = queue
+    task_postrun.connect(_close_worker_connections, weak=False)
+    try:
+        with start_worker(celery_app, perform_ping_check=False, pool="solo", queues=[queue],
+                          loglevel="WARNING", shutdown_timeout=30) as worker:
+            yield worker
+    finally:
+        task_postrun.disconnect(_close_worker_connections)
+        celery_app.conf.task_default_queue = previous
+        # Remove the queue and its binding from Redis (declared, so kombu knows what to delete).
+        with celery_app.connection_for_write() as conn:
+            declared = Queue(queue, Exchange(queue), routing_key=queue)(conn.default_channel)
+            declared.declare()
+            declared.delete()

@@ -244,7 +244,7 @@ def test_form_page_shows_guidance_under_fields(client, wpa):
         ("id_summary", "Two or three sentences the MARA reads instead of the narrative"),
     ):
         field_at = html.index(f'id="{field_id}"')
-        help_at = html.index(f'<p class="help" id="{field_id}_help">')
+        help_at = html.index(f'<p class="help" id="{field_id}_helptext">')
         assert field_at < help_at < field_at + 3000
         assert help_text in html[help_at:].split("</p>", 1)[0]
 

@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from crsv_mis import audit
 from crsv_mis.models import DutyStation, Location, LocationLevel, Mission, Role, User
+from incidents.alerts import ensure_default_indicators
 from incidents.choices import (
     ConflictNexus,
     ConsentGivenBy,
@@ -455,6 +456,7 @@ class Command(BaseCommand):
         created = Created()
         with transaction.atomic():
             ref = seed_reference_data(created)
+            created.rows += ensure_default_indicators(ref["mission"])
         mission = ref["mission"]
         if options["verbosity"] > 1:
             self.stdout.write(f"Reference data ready in {time.perf_counter() - started:.1f} s.")
