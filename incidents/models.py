@@ -168,6 +168,11 @@ class Incident(models.Model):
             models.Index(fields=["mission", "-reported_date", "-id"], name="incident_mara_visible",
                          condition=models.Q(archived_at__isnull=True, mara_shareable=True, shared_under_isp=False)),
             models.Index(fields=["incident_date"], name="incident_date_idx"),
+            # Monthly figures scan active incidents by date; the included columns let PostgreSQL
+            # answer the group-bys from the index alone.
+            models.Index(fields=["mission", "incident_date"], name="incident_active_by_date",
+                         include=["shared_under_isp", "admin1", "admin2", "status", "site_type"],
+                         condition=models.Q(archived_at__isnull=True)),
         ]
 
     def __str__(self):
@@ -202,6 +207,7 @@ class Victim(models.Model):
 
     class Meta:
         ordering = ["id"]
+        indexes = [models.Index(fields=["incident", "victim_group"], name="victim_incident_group")]
 
     def __str__(self):
         return self.code
@@ -259,6 +265,7 @@ class Perpetrator(models.Model):
 
     class Meta:
         ordering = ["id"]
+        indexes = [models.Index(fields=["incident", "party_type", "party"], name="perpetrator_incident_party")]
 
     def __str__(self):
         return self.get_party_type_display()
