@@ -262,7 +262,7 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             return access.incidents_archivable_by(user)
         qs = access.incidents_visible_to(user).select_related("admin1", "admin2", "duty_station")
         if self.action == "list":
-            return qs.prefetch_related("forms").with_victim_count().order_by("-reported_date", "-id")
+            return qs.prefetch_related("forms").order_by("-reported_date", "-id")
         return qs.select_related("location", "created_by").prefetch_related(
             "forms", "perpetrators__party", "victims__consents__taken_by")
 

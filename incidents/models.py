@@ -93,14 +93,6 @@ class IncidentQuerySet(models.QuerySet):
     def active(self):
         return self.filter(archived_at__isnull=True)
 
-    def with_victim_count(self):
-        # A correlated subquery rather than a JOIN + GROUP BY: the paginator's COUNT(*)
-        # then drops it, and the page query stays one indexed scan.
-        victims = Victim.objects.filter(incident=models.OuterRef("pk")).order_by().values("incident")
-        return self.annotate(
-            victim_count=models.Subquery(victims.annotate(n=models.Count("pk")).values("n")[:1])
-        )
-
 
 class Incident(models.Model):
     mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="incidents")
@@ -147,6 +139,8 @@ class Incident(models.Model):
     )
     # True when every victim consented to de-identified sharing with the MARA (kept by services).
     mara_shareable = models.BooleanField(default=False, editable=False)
+    # Kept by services with the victims: lists and monthly victim counts read it without a join.
+    victim_count = models.PositiveSmallIntegerField(default=0, editable=False)
 
     archived_at = models.DateTimeField(null=True, blank=True, editable=False)
     archived_by = models.ForeignKey(
@@ -171,7 +165,7 @@ class Incident(models.Model):
             # Monthly figures scan active incidents by date; the included columns let PostgreSQL
             # answer the group-bys from the index alone.
             models.Index(fields=["mission", "incident_date"], name="incident_active_by_date",
-                         include=["shared_under_isp", "admin1", "admin2", "status", "site_type"],
+                         include=["shared_under_isp", "admin1", "admin2", "status", "site_type", "victim_count"],
                          condition=models.Q(archived_at__isnull=True)),
         ]
 

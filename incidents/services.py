@@ -78,6 +78,8 @@ def _write_children(incident, *, victims, perpetrators, by):
         keep.append(victim.pk)
         _save_consents(victim, data, by=by)
     incident.victims.exclude(pk__in=keep).delete()
+    Incident.objects.filter(pk=incident.pk).update(victim_count=len(keep))
+    incident.victim_count = len(keep)
     incident.perpetrators.all().delete()
     Perpetrator.objects.bulk_create(
         Perpetrator(incident=incident, **{f: p.get(f) for f in PERPETRATOR_FIELDS}) for p in perpetrators

@@ -28,7 +28,7 @@ Conventions shared by every function here:
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -298,11 +298,10 @@ def trend(incidents, *, end_month, months=12):
     """
     start = add_months(end_month, -(months - 1))
     base = _base(incidents, start, end_month).annotate(month=TruncMonth("incident_date")).values("month")
-    # Two queries, not one: incidents alone are counted from the date index without touching
-    # victims, and victims need no DISTINCT over the join.
-    incident_counts = {month_key(r["month"]): r["n"] for r in base.annotate(n=Count("pk"))}
-    victim_counts = {month_key(r["month"]): r["n"] for r in base.annotate(n=Count("victims"))}
-    return [{"month": key, "incidents": incident_counts.get(key, 0), "victims": victim_counts.get(key, 0)}
+    # Victims from the incidents' own count: one scan of the date index, no join.
+    found = {month_key(r["month"]): r for r in base.annotate(incidents=Count("pk"), victims=Sum("victim_count"))}
+    return [{"month": key, "incidents": found[key]["incidents"] if key in found else 0,
+             "victims": found[key]["victims"] if key in found else 0}
             for key in map(month_key, month_list(start, end_month))]
 
 

@@ -22,8 +22,7 @@ def _list_queryset(user):
         access.incidents_visible_to(user)
         .select_related("admin1", "admin2", "location", "duty_station")
         .prefetch_related("forms")
-        .with_victim_count()
-    )
+            )
 
 
 @login_required

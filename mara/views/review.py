@@ -114,8 +114,7 @@ def review_queue(request):
             .filter(status__in=AWAITING, reported_date__gte=start, reported_date__lte=end)
             .select_related("admin1", "admin2")
             .prefetch_related("forms")
-            .with_victim_count()
-            .order_by("reported_date", "id")
+                        .order_by("reported_date", "id")
         )
         page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
         audit.record("incident.list", request=request, detail={

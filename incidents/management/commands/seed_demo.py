@@ -373,7 +373,7 @@ INCIDENT_FIELDS = (
     "incident_date", "incident_date_precision", "incident_date_end", "reported_date", "location", "admin1",
     "admin2", "coordinates", "site_type", "conflict_nexus", "source_type", "source_sex", "source_reliability",
     "source_credibility", "shared_under_isp", "narrative", "summary", "status", "mara_shareable",
-    "archived_at", "archived_by", "archive_reason",
+    "victim_count", "archived_at", "archived_by", "archive_reason",
 )
 VICTIM_FIELDS = ("id", "incident", "code", "sex", "age_years", "age_group", "victim_group", "displacement",
                  "disability", "name", "contact", "previously_interviewed_by")
@@ -607,7 +607,7 @@ class Command(BaseCommand):
                     created_at, created_at, adapt_date(incident_date), precision, adapt_date(end),
                     adapt_date(reported_date), place.pk, place.admin1_id, place.admin2_id, encrypt(coordinates),
                     SITES(rng), nexus, source, SOURCE_SEX(rng), RELIABILITY(rng), CREDIBILITY(rng), isp,
-                    encrypt(narrative), summary, status, shareable, None, None, "",
+                    encrypt(narrative), summary, status, shareable, len(kinds), None, None, "",
                 ))
                 plans.append((incident_id, kinds, shareable, recorder.pk, adapt_date(reported_date)))
 
