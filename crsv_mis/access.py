@@ -85,8 +85,17 @@ AGGREGATE_READERS = frozenset({Role.SWPA, Role.MARA_CHAIR, Role.MARA_MEMBER, Rol
 VERIFIER_ROLES = frozenset({Role.MARA_CHAIR, Role.MARA_MEMBER})
 
 
+# Fine-grained figures (a month by territory, party or group) stay in the MARA room; outside it
+# (LEADERSHIP) counts pass small-cell suppression (crsv_mis/disclosure.py).
+MARA_ROOM_ROLES = frozenset({Role.SWPA, Role.MARA_CHAIR, Role.MARA_MEMBER})
+
+
 def can_read_aggregates(user):
     return bool(user and user.is_authenticated and user.role in AGGREGATE_READERS)
+
+
+def can_read_fine_aggregates(user):
+    return bool(user and user.is_authenticated and user.role in MARA_ROOM_ROLES)
 
 
 def incidents_countable_by(user):

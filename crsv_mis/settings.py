@@ -186,6 +186,7 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Minutes an URGENT alert may stay unacknowledged before it escalates to the SWPA.
 ALERT_ESCALATION_MINUTES = int(os.environ.get("ALERT_ESCALATION_MINUTES", "30"))
+SMALL_CELL_THRESHOLD = int(os.environ.get("SMALL_CELL_THRESHOLD", "5"))
 VERIFICATION_STANDARD = os.environ.get("VERIFICATION_STANDARD", "Reasonable grounds to believe")
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"

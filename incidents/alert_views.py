@@ -63,6 +63,8 @@ def _scoped(user, reference):
 
 
 def _render_detail(request, alert, response_form=None, status=200):
+    # Every rendering shows the alert, error pages included, so every one is a recorded read.
+    alerts.record_view(alert, request=request)
     content = access.sees_alert_content(request.user)
     can_handle = access.can_handle_alert(request.user, alert)
     if can_handle and response_form is None and alert.status != AlertStatus.CLOSED:
@@ -80,7 +82,6 @@ def _render_detail(request, alert, response_form=None, status=200):
 @login_required
 def alert_detail(request, reference):
     alert = _scoped(request.user, reference)
-    alerts.record_view(alert, request=request)
     return _render_detail(request, alert)
 
 

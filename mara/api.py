@@ -74,7 +74,7 @@ class TrendsSerializer(serializers.Serializer):
 
 class CanReadAggregates(permissions.BasePermission):
     def has_permission(self, request, view):
-        return access.can_read_aggregates(request.user)
+        return access.can_read_fine_aggregates(request.user)
 
 
 class TrendsView(APIView):

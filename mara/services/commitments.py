@@ -9,7 +9,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from crsv_mis import access, audit
+from crsv_mis import access, audit, disclosure
 from crsv_mis.models import Role
 from incidents.choices import VerificationStatus
 from incidents.models import Party
@@ -81,7 +81,8 @@ def parties_with_commitments(user):
         if not party.active and party.pk not in by_party:
             continue
         total, verified = counts.get(party.pk, (0, 0))
-        rows.append({"party": party, "total": total, "verified": verified,
+        rows.append({"party": party, "total": disclosure.shown(total, user),
+                     "verified": disclosure.shown(verified, user),
                      "commitments": by_party.get(party.pk, [])})
     return rows
 

@@ -144,7 +144,7 @@ def _form_values(request, start=None, end=None):
 
 @login_required
 def dashboard(request):
-    if not access.can_read_aggregates(request.user):
+    if not access.can_read_fine_aggregates(request.user):
         raise PermissionDenied
     form = PeriodForm(request.GET or None)
     today = timezone.localdate()

@@ -130,6 +130,8 @@ def review_queue(request):
 
 
 def _render_decision(request, incident, form, *, status=200, error=None):
+    # Every rendering shows the record, error pages included, so every one is a recorded read.
+    record_view(incident, request=request)
     user = request.user
     refusal = verification.verification_refusal(user, incident)
     return render(request, "mara/review_decision.html", {
@@ -157,7 +159,6 @@ def review_decision(request, reference):
         access.incidents_visible_to(request.user).select_related("admin1", "admin2"), reference=reference
     )
     if request.method == "GET":
-        record_view(incident, request=request)
         return _render_decision(request, incident, _new_form(incident))
     if not verification.can_verify(request.user, incident):
         raise PermissionDenied

@@ -564,3 +564,13 @@ def test_admin_manages_indicators_but_never_sees_alerts_in_the_django_admin(logi
     assert "/django-admin/incidents/alert/" not in client.get("/django-admin/").content.decode()
     assert client.get("/django-admin/incidents/alert/").status_code == 404
     assert login(users["SWPA"]).get("/django-admin/incidents/alertindicator/").status_code == 302
+
+
+def test_an_alert_shown_again_after_a_bad_response_form_is_a_recorded_read(login, make_alert, users):
+    alert = make_alert()
+    client = login(users["HRO"])
+
+    response = client.post(f"/alerts/{alert.reference}/respond/", {"kind": "", "component": ""})
+
+    assert response.status_code == 400
+    assert AuditEvent.objects.filter(action="alert.view", object_ref=alert.reference, username="hro").exists()

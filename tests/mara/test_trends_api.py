@@ -1,8 +1,8 @@
 """The statistics API: GET /api/v1/stats/trends/?from=YYYY-MM&to=YYYY-MM&group_by=...[&unit=...]
 
 Counts per month of the incident date and per key, over the incidents the caller may count (the
-same scope and the same function as the dashboard). Aggregate readers only (MARA chair and
-members, SWPA, leadership); 403 for every other role. Bad input answers 400 with errors per field.
+same scope and the same function as the dashboard). The MARA room only (MARA chair and
+members, SWPA); 403 for every other role, leadership included. Bad input answers 400 per field.
 Token or session authentication, like the rest of the API.
 """
 
@@ -47,11 +47,11 @@ def test_the_answer_gives_the_period_grouping_unit_and_rows(users, login, incide
 
 
 def test_victims_are_counted_when_asked(users, login, incidents):
-    body = get(login(users["LEADERSHIP"]), **{"from": "2026-03", "to": "2026-03", "group_by": "victim_group",
+    body = get(login(users["MARA_MEMBER"]), **{"from": "2026-03", "to": "2026-03", "group_by": "victim_group",
                                               "unit": "victims"}).json()
     assert body["unit"] == "victims"
     assert {r["key"]: r["count"] for r in body["results"]} == {"WOMEN": 3, "BOYS": 1}
-    incidents_body = get(login(users["LEADERSHIP"]), **{"from": "2026-03", "to": "2026-03",
+    incidents_body = get(login(users["MARA_MEMBER"]), **{"from": "2026-03", "to": "2026-03",
                                                         "group_by": "victim_group"}).json()
     assert {r["key"]: r["count"] for r in incidents_body["results"]} == {"WOMEN": 2, "BOYS": 1}
 
@@ -65,13 +65,13 @@ def test_the_swpa_counts_information_under_a_protocol_and_the_mara_does_not(user
 
 
 def test_a_token_is_accepted_and_the_call_is_audited(users, client, incidents):
-    _token, raw = ApiToken.issue(users["LEADERSHIP"], days=1)
+    _token, raw = ApiToken.issue(users["MARA_CHAIR"], days=1)
     response = client.get(URL, {"from": "2026-01", "to": "2026-03", "group_by": "party_type"},
                           HTTP_AUTHORIZATION=f"Token {raw}")
     assert response.status_code == 200
     assert {r["key"] for r in response.json()["results"]} == {"NON_STATE_ARMED_GROUP"}
     event = AuditEvent.objects.get(action="stats.trends_view")
-    assert event.username == "leader"
+    assert event.username == "mara_chair"
     assert event.detail == {"api": True, "from": "2026-01", "to": "2026-03", "group_by": "party_type",
                             "unit": "incidents"}
 
@@ -100,8 +100,9 @@ def test_sixty_months_are_allowed(users, login):
     assert response.json()["results"] == []
 
 
-@pytest.mark.parametrize("role", ["WPA", "HRO", "FIELD_REPORTER", "REFERRAL_FOCAL_POINT", "ADMIN", "AUDITOR"])
-def test_roles_that_cannot_read_aggregates_get_403(role, users, login, incidents):
+@pytest.mark.parametrize("role", ["WPA", "HRO", "LEADERSHIP", "FIELD_REPORTER", "REFERRAL_FOCAL_POINT", "ADMIN",
+                                  "AUDITOR"])
+def test_roles_outside_the_mara_room_get_403(role, users, login, incidents):
     response = get(login(users[role]), **{"from": "2026-01", "to": "2026-03", "group_by": "form"})
     assert response.status_code == 403
     assert "results" not in response.json()

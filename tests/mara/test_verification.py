@@ -332,3 +332,15 @@ def test_two_verifiers_deciding_at_once_record_one_decision_and_refuse_the_other
     assert row.version == 2
     assert VerificationDecision.objects.filter(incident=incident).count() == 1
     assert VerificationDecision.objects.get(incident=incident).to_status == row.status
+
+
+def test_the_record_shown_again_after_a_refused_decision_is_a_recorded_read(make_incident, users, login):
+    incident = make_incident()
+
+    response = login(users["MARA_CHAIR"]).post(f"/mara/review/{incident.reference}/", {
+        "decision": "VERIFIED", "standard": "Reasonable grounds to believe", "rationale": "",
+        "version": incident.version})
+
+    assert response.status_code == 400
+    assert AuditEvent.objects.filter(action="incident.view", object_ref=incident.reference,
+                                     username="mara_chair").exists()
