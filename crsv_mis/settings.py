@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "crsv_mis",
     "incidents",
     "mara",
+    "referrals",
 ]
 
 MIDDLEWARE = [
@@ -183,6 +184,7 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_BEAT_SCHEDULE = {
     "escalate-unacknowledged-alerts": {"task": "incidents.tasks.escalate_unacknowledged_alerts", "schedule": 60.0},
+    "watch-referral-deadlines": {"task": "referrals.tasks.watch_deadlines", "schedule": 300.0},
 }
 # Minutes an URGENT alert may stay unacknowledged before it escalates to the SWPA.
 ALERT_ESCALATION_MINUTES = int(os.environ.get("ALERT_ESCALATION_MINUTES", "30"))

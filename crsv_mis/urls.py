@@ -14,6 +14,7 @@ urlpatterns = [
     path("alerts/", include("incidents.alert_urls")),
     path("notifications/", views.notifications, name="notifications"),
     path("mara/", include("mara.urls")),
+    path("referrals/", include("referrals.urls")),
     path("api/v1/stats/", include("mara.api_urls")),
     path("api/v1/", include("incidents.api_urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -1,0 +1,5 @@
+# Each area keeps its own URL module.
+from django.urls import include, path  # noqa: F401
+
+urlpatterns = [
+]
