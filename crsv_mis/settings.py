@@ -92,6 +92,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "crsv_mis.context_processors.navigation",
+                "referrals.context_processors.navigation",
             ],
         },
     },

@@ -16,6 +16,7 @@ urlpatterns = [
     path("mara/", include("mara.urls")),
     path("referrals/", include("referrals.urls")),
     path("api/v1/stats/", include("mara.api_urls")),
+    path("api/v1/", include("referrals.api_urls")),
     path("api/v1/", include("incidents.api_urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

@@ -2,4 +2,6 @@
 from django.urls import include, path  # noqa: F401
 
 urlpatterns = [
+    path("providers/", include("referrals.urls_providers")),
+    path("", include("referrals.urls_referrals")),
 ]

@@ -1,0 +1,132 @@
+"""Celery beat task of the referrals app: deadlines about to pass, follow-ups overdue.
+
+`watch_deadlines` (every five minutes, settings.CELERY_BEAT_SCHEDULE) notifies the person who
+made the referral and the mission's SWPA, once per event:
+
+- an open MEDICAL referral whose PEP or emergency-contraception deadline (referrals.deadlines)
+  is within DEADLINE_WARNING_HOURS ("referral:<id>:pep-close", "referral:<id>:ec-close") or has
+  passed ("referral:<id>:pep-passed", "referral:<id>:ec-passed");
+- a follow-up whose next follow-up date has passed, with no later follow-up, on an open
+  referral ("followup:<id>:overdue").
+
+Idempotent: a notification is keyed on (user, event_key), unique in the database, and created
+with get_or_create, so running twice, or two workers at once, creates each notification once;
+only the run that created notifications records them in the audit trail (one
+"referral.deadline_notify" event per run that created any). A notification says
+"Referral #12: PEP deadline in 5 h" and links to the referral, nothing about the survivor.
+"""
+
+import datetime
+
+from celery import shared_task
+from django.conf import settings
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from crsv_mis import audit
+from crsv_mis.models import Notification, Role, User
+from incidents.choices import DatePrecision
+
+from .deadlines import EC, PEP, RECENT_DAYS, medical_deadlines
+from .models import OPEN_STATUSES, FollowUp, Referral, Service
+
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+DEADLINE_WARNING_HOURS = 12
+KIND_SLUG = {PEP: "pep", EC: "ec"}
+
+
+def referral_url(referral_id):
+    return f"/referrals/{referral_id}/"
+
+
+def _deadline_text(referral_id, kind, hours_left):
+    name = _("PEP") if kind == PEP else _("Emergency contraception")
+    if hours_left <= 0:
+        return _("Referral #%(id)s: %(name)s deadline passed") % {"id": referral_id, "name": name}
+    return _("Referral #%(id)s: %(name)s deadline in %(hours)s h") % {
+        "id": referral_id, "name": name, "hours": max(int(hours_left), 1) if hours_left >= 1 else "<1"}
+
+
+def _followup_text(referral_id, due):
+    return _("Referral #%(id)s: follow-up overdue since %(date)s") % {"id": referral_id, "date": due.isoformat()}
+
+
+def _recipients(referral):
+    """The referrer and the mission's SWPA users (active accounts only)."""
+    swpa = User.objects.filter(is_active=True, role=Role.SWPA, mission_id=referral.incident.mission_id)
+    people = {user.pk: user for user in swpa}
+    if referral.referred_by.is_active:
+        people[referral.referred_by_id] = referral.referred_by
+    return [people[pk] for pk in sorted(people)]
+
+
+def _notify(users, event_key, url, text_for):
+    """One notification per person for this event; returns how many this call created."""
+    created = 0
+    for user in users:
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            text = str(text_for())
+        try:
+            with transaction.atomic():
+                _notification, was_created = Notification.objects.get_or_create(
+                    user=user, event_key=event_key, defaults={"text": text[:300], "url": url})
+        except IntegrityError:  # a parallel run created it between the get and the insert
+            was_created = False
+        created += int(was_created)
+    return created
+
+
+def due_medical_deadlines(now):
+    """(referral, deadline dict) for open MEDICAL referrals whose deadline is close or passed."""
+    recent = (now - datetime.timedelta(days=RECENT_DAYS + 1)).date()
+    candidates = Referral.objects.filter(
+        service=Service.MEDICAL, status__in=OPEN_STATUSES, incident__incident_date_precision=DatePrecision.DAY,
+        incident__incident_date__gte=recent,
+    ).select_related("incident", "referred_by").order_by("id")
+    for referral in candidates:
+        for deadline in medical_deadlines(referral, now=now) or ():
+            if deadline["hours_left"] <= DEADLINE_WARNING_HOURS:
+                yield referral, deadline
+
+
+def overdue_follow_ups(today):
+    """Follow-ups whose next follow-up date has passed with no later follow-up, on open referrals."""
+    later = FollowUp.objects.filter(referral_id=OuterRef("referral_id")).filter(
+        Q(date__gt=OuterRef("date")) | Q(date=OuterRef("date"), id__gt=OuterRef("id")))
+    return (FollowUp.objects.filter(next_follow_up__lt=today, referral__status__in=OPEN_STATUSES)
+            .filter(~Exists(later)).select_related("referral__incident", "referral__referred_by").order_by("id"))
+
+
+def notify_due(now=None):
+    """Send the notifications due now; returns how many notifications this run created."""
+    now = now or timezone.now()
+    created, events = 0, []
+    for referral, deadline in due_medical_deadlines(now):
+        state = "passed" if deadline["passed"] else "close"
+        key = f"referral:{referral.pk}:{KIND_SLUG[deadline['kind']]}-{state}"
+        n = _notify(_recipients(referral), key, referral_url(referral.pk),
+                    lambda r=referral, d=deadline: _deadline_text(r.pk, d["kind"], d["hours_left"]))
+        if n:
+            created += n
+            events.append(key)
+    for follow_up in overdue_follow_ups(now.date()):
+        referral = follow_up.referral
+        key = f"followup:{follow_up.pk}:overdue"
+        n = _notify(_recipients(referral), key, referral_url(referral.pk),
+                    lambda r=referral, f=follow_up: _followup_text(r.pk, f.next_follow_up))
+        if n:
+            created += n
+            events.append(key)
+    if created:
+        # Keys carry ids only; no survivor information enters the trail.
+        audit.record("referral.deadline_notify", detail={"notifications": created, "events": events})
+    return created
+
+
+@shared_task(autoretry_for=DATABASE_ERRORS, retry_backoff=True, retry_backoff_max=60, retry_jitter=True,
+             max_retries=3)
+def watch_deadlines():
+    """Beat, every five minutes: PEP/EC deadlines within 12 hours or passed, overdue follow-ups."""
+    return notify_due()
