@@ -71,6 +71,13 @@ class FollowUpForm(forms.Form):
     next_follow_up = forms.DateField(label=_("next follow-up"), required=False, widget=DateInput)
 
 
+class ConsentForm(forms.Form):
+    date = forms.DateField(label=_("date of consent"), widget=DateInput, initial=timezone.localdate)
+    given_by = forms.ChoiceField(label=_("consent given by"), choices=ConsentGivenBy.choices)
+    decided_by = forms.CharField(label=_("who decided (child), and in what capacity"), required=False,
+                                 max_length=300)
+
+
 class WithdrawForm(forms.Form):
     date = forms.DateField(label=_("date the consent was withdrawn"), widget=DateInput, initial=timezone.localdate)
     confirm = forms.BooleanField(label=_("the survivor withdraws consent to this referral"))

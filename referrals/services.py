@@ -214,6 +214,31 @@ def _stop(referral, *, by, request):
                       _system=True)
 
 
+def record_consent(referral, *, by, date, given_by, decided_by="", request=None):
+    """Record the survivor's consent on a PROPOSED referral (taken after it was proposed)."""
+    if not is_referrer_side(by, referral):
+        raise ReferralNotAllowed(_("Only the referring officers record consent."))
+    if referral.status != S.PROPOSED or referral.consent_given:
+        raise ReferralNotAllowed(_("Consent can be added only to a proposed referral that has none."))
+    problem = consent_problem(given=True, date=date, given_by=given_by, decided_by=decided_by,
+                              victim=referral.victim)
+    if problem:
+        raise ReferralNotAllowed(problem)
+    with transaction.atomic():
+        updated = Referral.objects.filter(pk=referral.pk, status=S.PROPOSED, consent_given=False).update(
+            consent_given=True, consent_date=date, consent_given_by=given_by, consent_taken_by=by,
+            version=F("version") + 1)
+        if not updated:
+            raise ReferralConflict(_("Someone else changed this referral; reload it."))
+        referral.refresh_from_db()
+        # The encrypted field goes through the model so it is stored encrypted.
+        referral.consent_decided_by = decided_by or ""
+        referral.save(update_fields=["consent_decided_by"])
+        audit.record("referral.consent_recorded", user=by, obj=referral, request=request,
+                     detail={"given_by": given_by})
+    return referral
+
+
 def withdraw_consent(referral, *, by, date, request=None):
     """Record the withdrawal of the consent to this referral; an open referral stops (DECLINED_BY_SURVIVOR)."""
     if not is_referrer_side(by, referral):

@@ -8,5 +8,6 @@ urlpatterns = [
     path("<int:pk>/", views.referral_detail, name="referral_detail"),
     path("<int:pk>/status/", views.referral_status, name="referral_status"),
     path("<int:pk>/follow-up/", views.referral_follow_up, name="referral_follow_up"),
+    path("<int:pk>/consent/", views.referral_consent, name="referral_consent"),
     path("<int:pk>/withdraw-consent/", views.referral_withdraw, name="referral_withdraw"),
 ]

@@ -18,8 +18,8 @@ from incidents.models import Victim
 
 from . import services
 from .deadlines import medical_deadlines
-from .forms import FollowUpForm, ReferralForm, ServiceForm, StatusForm, WithdrawForm
-from .models import Service
+from .forms import ConsentForm, FollowUpForm, ReferralForm, ServiceForm, StatusForm, WithdrawForm
+from .models import ReferralStatus, Service
 from .providers import providers_for
 
 PAGE_SIZE = 25
@@ -110,6 +110,8 @@ def _detail_context(request, referral, **forms):
             "follow_up_form": forms.get("follow_up_form") or FollowUpForm(),
             "withdraw_form": (forms.get("withdraw_form") or WithdrawForm()) if not referral.consent_withdrawn_at
             else None,
+            "consent_form": (forms.get("consent_form") or ConsentForm())
+            if referral.status == ReferralStatus.PROPOSED and not referral.consent_given else None,
         })
     return context
 
@@ -188,3 +190,23 @@ def referral_withdraw(request, pk):
             messages.success(request, _("Consent withdrawal recorded; the referral has stopped."))
             return redirect("referral_detail", pk=referral.pk)
     return _render_detail(request, referral, status=400, withdraw_form=form)
+
+
+@login_required
+@require_POST
+def referral_consent(request, pk):
+    referral = _get(request, pk)
+    if not services.is_referrer_side(request.user, referral):
+        raise Http404
+    form = ConsentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.record_consent(referral, by=request.user, date=form.cleaned_data["date"],
+                                    given_by=form.cleaned_data["given_by"],
+                                    decided_by=form.cleaned_data["decided_by"], request=request)
+        except (services.ReferralNotAllowed, services.ReferralConflict) as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Consent recorded; the referral can now be sent."))
+            return redirect("referral_detail", pk=referral.pk)
+    return _render_detail(request, referral, status=400, consent_form=form)

@@ -173,3 +173,60 @@ def test_create_page_404_for_others(client, login, users, victim, clinic):
     for role in ("HRO_SOUTH", "MARA_CHAIR", "REFERRAL_FOCAL_POINT", "FIELD_REPORTER"):
         login(users[role])
         assert client.get(f"/referrals/new/?victim={victim.pk}&service=MEDICAL").status_code == 404
+
+
+def test_consent_taken_after_proposing_is_recorded_on_the_page_and_then_the_referral_can_be_sent(
+        users, victim, clinic, login):
+    referral = refer(users, victim, clinic)
+    client = login(users["WPA"])
+
+    page = client.get(f"/referrals/{referral.pk}/").content.decode()
+    response = client.post(f"/referrals/{referral.pk}/consent/", {
+        "date": TODAY().isoformat(), "given_by": "SURVIVOR", "decided_by": ""})
+
+    assert "Record the survivor&#x27;s consent" in page or "Record the survivor's consent" in page
+    assert response.status_code == 302
+    referral.refresh_from_db()
+    assert referral.consent_active and referral.consent_taken_by == users["WPA"]
+    assert AuditEvent.objects.filter(action="referral.consent_recorded", object_id=str(referral.pk)).exists()
+    services.change_status(referral, by=users["WPA"], to="REFERRED")
+    referral.refresh_from_db()
+    assert referral.status == "REFERRED"
+
+
+def test_a_childs_consent_recorded_later_must_be_the_caregivers_or_a_best_interest_decision(
+        users, make_incident, clinic, login):
+    child = make_incident(victims=[victim_data(age_years=12, age_group="12-17", consent_given_by="CAREGIVER",
+                                               consent_decided_by="Aunt, caregiver")]).victims.get()
+    referral = refer(users, child, clinic)
+    client = login(users["WPA"])
+
+    refused = client.post(f"/referrals/{referral.pk}/consent/", {
+        "date": TODAY().isoformat(), "given_by": "SURVIVOR", "decided_by": ""})
+    accepted = client.post(f"/referrals/{referral.pk}/consent/", {
+        "date": TODAY().isoformat(), "given_by": "CAREGIVER", "decided_by": "Mother, caregiver"})
+
+    assert refused.status_code == 400
+    assert accepted.status_code == 302
+    referral.refresh_from_db()
+    assert referral.consent_given_by == "CAREGIVER" and referral.consent_decided_by == "Mother, caregiver"
+
+
+def test_the_provider_focal_point_cannot_record_consent(users, victim, clinic, login):
+    referral = refer(users, victim, clinic, **consent())
+    services.change_status(referral, by=users["WPA"], to="REFERRED")
+
+    response = login(users["REFERRAL_FOCAL_POINT"]).post(f"/referrals/{referral.pk}/consent/", {
+        "date": TODAY().isoformat(), "given_by": "SURVIVOR"})
+
+    assert response.status_code == 404
+
+
+def test_a_recent_medical_referral_shows_the_pep_and_contraception_deadlines(users, make_incident, clinic, login):
+    recent = make_incident(incident_date=TODAY() - datetime.timedelta(days=1), reported_date=TODAY()).victims.get()
+    referral = refer(users, recent, clinic, **consent())
+
+    page = login(users["WPA"]).get(f"/referrals/{referral.pk}/").content.decode()
+
+    assert "Post-exposure prophylaxis (PEP)" in page and "Emergency contraception" in page
+    assert "hours left" in page
