@@ -1,6 +1,5 @@
 """Two officers edit the same incident: the second save is refused, not silently lost or merged."""
 
-from html.parser import HTMLParser
 
 import pytest
 from django.test import Client
@@ -12,6 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from crsv_mis.models import AuditEvent
 from incidents import services
 from incidents.models import Victim
+from tests.intake_page_values import page_values
 
 CONFLICT = "Someone else saved this incident while you were editing it."
 FIRST_SUMMARY = "First officer: one woman, attack by armed men in Ashdale territory, two days in the bush."
@@ -28,61 +28,6 @@ def logged_in_client(user):
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return client
-
-
-class _IntakeFormValues(HTMLParser):
-    """Collects what a browser would submit from the page's intake form."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.values, self._inside, self._select, self._options, self._textarea = {}, False, None, [], None
-
-    def _add(self, name, value):
-        self.values.setdefault(name, []).append(value)
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "form" and "intake" in (a.get("class") or ""):
-            self._inside = True
-        if not self._inside:
-            return
-        kind = a.get("type", "text")
-        if tag == "input" and a.get("name") and kind not in ("submit", "button", "reset", "image", "file"):
-            if kind not in ("checkbox", "radio") or "checked" in a:
-                self._add(a["name"], a.get("value", "on" if kind in ("checkbox", "radio") else ""))
-        elif tag == "select":
-            self._select, self._options = (a.get("name"), "multiple" in a), []
-        elif tag == "option" and self._select:
-            self._options.append((a.get("value", ""), "selected" in a))
-        elif tag == "textarea":
-            self._textarea = [a.get("name"), ""]
-
-    def handle_data(self, data):
-        if self._textarea is not None:
-            self._textarea[1] += data
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self._inside = False
-        elif tag == "select" and self._select:
-            name, multiple = self._select
-            chosen = [v for v, selected in self._options if selected]
-            if not chosen and not multiple and self._options:
-                chosen = [self._options[0][0]]
-            for value in chosen:
-                self._add(name, value)
-            self._select = None
-        elif tag == "textarea" and self._textarea is not None:
-            name, text = self._textarea
-            self._add(name, text[1:] if text.startswith("\n") else text)
-            self._textarea = None
-
-
-def page_values(response):
-    assert response.status_code == 200
-    parser = _IntakeFormValues()
-    parser.feed(response.content.decode())
-    return parser.values
 
 
 def test_second_save_of_a_stale_page_is_refused_and_keeps_the_typing(users, make_incident):

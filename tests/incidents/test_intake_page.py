@@ -2,7 +2,6 @@
 
 import datetime
 import re
-from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
@@ -10,6 +9,7 @@ from django.utils import timezone
 
 from incidents.choices import ConsentKind
 from incidents.models import Consent, Incident, Perpetrator, Victim
+from tests.intake_page_values import page_values
 
 NEW_URL = "/incidents/new/"
 SUMMARY = "One woman reported an attack by armed men in Ashdale territory."
@@ -65,60 +65,6 @@ def intake_post(station, location, party, victims=None, perpetrators=None, **ove
     data.update(formset("perpetrators", perpetrators if perpetrators is not None else [
         {"party": str(party.pk), "party_type": "", "number": "2", "sex": "MALE"}]))
     return data
-
-
-class _IntakeFormValues(HTMLParser):
-    """Collects what a browser would submit from the page's intake form."""
-
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.values, self._inside, self._select, self._options, self._textarea = {}, False, None, [], None
-
-    def _add(self, name, value):
-        self.values.setdefault(name, []).append(value)
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "form" and "intake" in (a.get("class") or ""):
-            self._inside = True
-        if not self._inside:
-            return
-        kind = a.get("type", "text")
-        if tag == "input" and a.get("name") and kind not in ("submit", "button", "reset", "image", "file"):
-            if kind not in ("checkbox", "radio") or "checked" in a:
-                self._add(a["name"], a.get("value", "on" if kind in ("checkbox", "radio") else ""))
-        elif tag == "select":
-            self._select, self._options = (a.get("name"), "multiple" in a), []
-        elif tag == "option" and self._select:
-            self._options.append((a.get("value", ""), "selected" in a))
-        elif tag == "textarea":
-            self._textarea = [a.get("name"), ""]
-
-    def handle_data(self, data):
-        if self._textarea is not None:
-            self._textarea[1] += data
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self._inside = False
-        elif tag == "select" and self._select:
-            name, multiple = self._select
-            chosen = [v for v, selected in self._options if selected]
-            if not chosen and not multiple and self._options:
-                chosen = [self._options[0][0]]
-            for value in chosen:
-                self._add(name, value)
-            self._select = None
-        elif tag == "textarea" and self._textarea is not None:
-            name, text = self._textarea
-            self._add(name, text[1:] if text.startswith("\n") else text)
-            self._textarea = None
-
-
-def page_values(response):
-    parser = _IntakeFormValues()
-    parser.feed(response.content.decode())
-    return parser.values
 
 
 @pytest.fixture
