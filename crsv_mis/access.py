@@ -98,15 +98,24 @@ def can_read_fine_aggregates(user):
     return bool(user and user.is_authenticated and user.role in MARA_ROOM_ROLES)
 
 
-def incidents_countable_by(user):
-    """Incidents that may be counted in figures shown to this person: active records of the
-    mission; information received under an information-sharing protocol is counted only for
-    the human rights compartment (SWPA)."""
-    incident_model = apps.get_model("incidents", "Incident")
+def aggregate_scope(user):
+    """Which incidents are counted in figures shown to this person, as {"mission_id",
+    "include_isp"}, or None: active records of their mission; information received under an
+    information-sharing protocol is counted only for the human rights compartment (SWPA). The
+    rollup (reporting.figures) and incidents_countable_by both read it."""
     if not can_read_aggregates(user) or user.mission_id is None:
+        return None
+    return {"mission_id": user.mission_id, "include_isp": user.role == Role.SWPA}
+
+
+def incidents_countable_by(user):
+    """The incidents of aggregate_scope(user), as a queryset (direct counts)."""
+    incident_model = apps.get_model("incidents", "Incident")
+    scope = aggregate_scope(user)
+    if scope is None:
         return incident_model.objects.none()
-    qs = incident_model.objects.filter(mission_id=user.mission_id).active()
-    if user.role != Role.SWPA:
+    qs = incident_model.objects.filter(mission_id=scope["mission_id"]).active()
+    if not scope["include_isp"]:
         qs = qs.filter(shared_under_isp=False)
     return qs
 
@@ -199,3 +208,68 @@ def referrals_visible_to(user):
 
 def can_refer(user):
     return bool(user and user.is_authenticated and user.role in FULL_ACCESS_ROLES)
+
+
+# ---- Quarterly reports (reporting.services applies these; views answer 403 for a role that has no
+# page at all, 404 for a report outside what the person may read)
+
+# The SWPA and the MARA chair generate versions, edit the narrative of a draft, approve (never a
+# version they generated themselves: reporting.services checks that) and release.
+REPORT_EDITORS = frozenset({Role.SWPA, Role.MARA_CHAIR})
+# Who reads released reports: the MARA room (every version, both editions) and leadership (the
+# released versions, in the edition that leaves the MARA room only).
+REPORT_READERS = MARA_ROOM_ROLES | {Role.LEADERSHIP}
+# The mission's contribution to the Secretary-General's annual report: the SWPA.
+SG_CONTRIBUTION_ROLES = frozenset({Role.SWPA})
+
+
+def _in_mission(user):
+    return bool(user and user.is_authenticated and user.is_active and user.mission_id is not None)
+
+
+def can_read_report_drafts(user):
+    """Every version of the mission's quarterly reports, drafts included: the MARA room."""
+    return _in_mission(user) and user.role in MARA_ROOM_ROLES
+
+
+def can_read_released_reports(user):
+    return _in_mission(user) and user.role in REPORT_READERS
+
+
+def can_generate_reports(user):
+    return _in_mission(user) and user.role in REPORT_EDITORS
+
+
+def can_edit_report_narrative(user):
+    return _in_mission(user) and user.role in REPORT_EDITORS
+
+
+def can_approve_reports(user):
+    return _in_mission(user) and user.role in REPORT_EDITORS
+
+
+def can_release_reports(user):
+    return _in_mission(user) and user.role in REPORT_EDITORS
+
+
+def can_export_sg_contribution(user):
+    return _in_mission(user) and user.role in SG_CONTRIBUTION_ROLES
+
+
+def quarterly_reports_visible_to(user):
+    """Versions of quarterly reports this person may open: the MARA room every version of their
+    mission's reports; leadership the released ones; everyone else none."""
+    report_model = apps.get_model("reporting", "QuarterlyReport")
+    if can_read_report_drafts(user):
+        return report_model.objects.filter(mission_id=user.mission_id)
+    if can_read_released_reports(user):
+        return report_model.objects.filter(mission_id=user.mission_id, status="RELEASED")
+    return report_model.objects.none()
+
+
+def report_jobs_visible_to(user):
+    """Requests to generate a report, followed on their page: the MARA room of the mission."""
+    job_model = apps.get_model("reporting", "ReportJob")
+    if not can_read_report_drafts(user):
+        return job_model.objects.none()
+    return job_model.objects.filter(mission_id=user.mission_id)

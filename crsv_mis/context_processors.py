@@ -21,6 +21,10 @@ def navigation(request):
         # Leadership and the MARA have no alert list: the response times are their way in.
         "nav_alert_times": access.can_read_alert_times(user) and not access.can_list_alerts(user),
         "nav_mara": user.role in (Role.MARA_CHAIR, Role.MARA_MEMBER, Role.SWPA),
-        "nav_dashboard": access.can_read_fine_aggregates(user),
+        # The MARA room reads every count; leadership reads the same page with small cells suppressed.
+        "nav_dashboard": access.can_read_aggregates(user),
+        # Quarterly reports: the MARA room's list of every version, or leadership's released reports.
+        "nav_reports": ("all" if access.can_read_report_drafts(user)
+                        else "released" if access.can_read_released_reports(user) else ""),
         "nav_unread_notifications": user.notifications.filter(read_at__isnull=True).count(),
     }

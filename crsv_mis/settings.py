@@ -11,6 +11,7 @@ import tempfile
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "incidents",
     "mara",
     "referrals",
+    "reporting",
 ]
 
 MIDDLEWARE = [
@@ -186,6 +188,13 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_BEAT_SCHEDULE = {
     "escalate-unacknowledged-alerts": {"task": "incidents.tasks.escalate_unacknowledged_alerts", "schedule": 60.0},
     "watch-referral-deadlines": {"task": "referrals.tasks.watch_deadlines", "schedule": 300.0},
+    # Counts: stale months every minute, the last 24 months every night, the quarter's draft report
+    # on the first nights after a quarter ends (both idempotent).
+    "refresh-stale-rollups": {"task": "reporting.tasks.refresh_stale_months", "schedule": 60.0},
+    "recheck-recent-rollups": {"task": "reporting.tasks.recheck_recent_months",
+                               "schedule": crontab(hour=1, minute=30)},
+    "draft-quarterly-reports": {"task": "reporting.tasks.draft_quarterly_reports",
+                                "schedule": crontab(hour=2, minute=0)},
 }
 # Minutes an URGENT alert may stay unacknowledged before it escalates to the SWPA.
 ALERT_ESCALATION_MINUTES = int(os.environ.get("ALERT_ESCALATION_MINUTES", "30"))

@@ -15,6 +15,7 @@ urlpatterns = [
     path("notifications/", views.notifications, name="notifications"),
     path("mara/", include("mara.urls")),
     path("referrals/", include("referrals.urls")),
+    path("reports/", include("reporting.urls")),
     path("api/v1/stats/", include("mara.api_urls")),
     path("api/v1/", include("referrals.api_urls")),
     path("api/v1/", include("incidents.api_urls")),

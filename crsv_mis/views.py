@@ -99,6 +99,9 @@ class LogoutView(auth_views.LogoutView):
 
 @login_required
 def home(request):
+    if access.can_read_released_reports(request.user) and not access.can_read_report_drafts(request.user):
+        # Leadership reads figures only: the released reports and the trends come first.
+        return render(request, "reporting/leadership_home.html")
     return render(request, "crsv_mis/home.html", {
         "layer": access.record_layer(request.user),
         "can_record": access.can_record_incidents(request.user),

@@ -68,3 +68,32 @@ def response_times(alerts, *, months=12, today=None):
         ))
     rows.sort(key=lambda row: (-row.month.toordinal(), row.station))
     return rows
+
+
+def period_summary(alerts, *, since, until):
+    """Alerts that reached the mission in [since, until), in one summary (a quarter in the report):
+    {"alerts", "acknowledged", "unacknowledged", "median_minutes_to_acknowledge", "responded",
+    "median_minutes_to_respond", "by_urgency": [{"key", "label", "alerts", "responded"}]}.
+    Same rules as response_times; one median over the period, never a median of medians."""
+    from .models import AlertUrgency
+
+    records = list(
+        alerts.filter(reported_at__gte=since, reported_at__lt=until)
+        .values("pk", "urgency", "reported_at", "acknowledged_at")
+        .annotate(first_response=Min("responses__responded_at"))
+        .order_by()
+    )
+    acknowledged = [_minutes(r["reported_at"], r["acknowledged_at"]) for r in records if r["acknowledged_at"]]
+    responded = [_minutes(r["reported_at"], r["first_response"]) for r in records if r["first_response"]]
+    return {
+        "alerts": len(records),
+        "acknowledged": len(acknowledged),
+        "unacknowledged": len(records) - len(acknowledged),
+        "median_minutes_to_acknowledge": _median(acknowledged),
+        "responded": len(responded),
+        "median_minutes_to_respond": _median(responded),
+        "by_urgency": [{"key": str(urgency), "label": str(urgency.label),
+                        "alerts": sum(1 for r in records if r["urgency"] == urgency),
+                        "responded": sum(1 for r in records if r["urgency"] == urgency and r["first_response"])}
+                       for urgency in AlertUrgency],
+    }

@@ -9,6 +9,7 @@ from crsv_mis import audit
 
 from .choices import ConsentKind
 from .models import Consent, FormOfViolence, Incident, Perpetrator, ReferenceCounter, Victim
+from .signals import send_changed
 
 VICTIM_FIELDS = ("sex", "age_years", "age_group", "displacement", "disability", "name", "contact",
                  "previously_interviewed_by")
@@ -97,6 +98,7 @@ def create_incident(*, by, mission, fields, form_codes, victims, perpetrators, r
         incident.save()
         incident.forms.set(FormOfViolence.objects.filter(code__in=form_codes))
         _write_children(incident, victims=victims, perpetrators=perpetrators, by=by)
+        send_changed(mission.pk, incident.incident_date)
         audit.record("incident.create", user=by, obj=incident, request=request,
                      detail={"victims": len(victims), "perpetrators": len(perpetrators)})
     return incident
@@ -125,6 +127,7 @@ def update_incident(incident, *, by, expected_version, fields, form_codes, victi
             changed.append("forms")
             incident.forms.set(FormOfViolence.objects.filter(code__in=form_codes))
         _write_children(incident, victims=victims, perpetrators=perpetrators, by=by)
+        send_changed(incident.mission_id, stored.incident_date, incident.incident_date)
         audit.record("incident.change", user=by, obj=incident, request=request,
                      detail={"fields": changed, "version": incident.version})
     return incident
@@ -140,6 +143,7 @@ def archive_incident(incident, *, by, reason, request=None):
             archived_at=timezone.now(), archived_by=by, archive_reason=reason, version=F("version") + 1
         )
         incident.refresh_from_db()
+        send_changed(incident.mission_id, incident.incident_date)
         audit.record("incident.archive", user=by, obj=incident, request=request, reason=reason)
     return incident
 

@@ -180,7 +180,7 @@ def _dimension(group_by):
         raise ValueError(f"unknown group_by {group_by!r}; expected one of {GROUP_BY}") from None
 
 
-def _label(dimension, key, name):
+def label_for(dimension, key, name):
     if key is None:
         return _(dimension.none_label)
     if dimension.choices is not None:
@@ -191,7 +191,7 @@ def _label(dimension, key, name):
     return name if name is not None else str(key)
 
 
-def _key_order(key):
+def key_order(key):
     # Rows without a key (nothing recorded) go last.
     return (key is None, "" if key is None else str(key))
 
@@ -209,7 +209,7 @@ def _grouped(incidents, *, start, end, group_by, measures, by_month):
     result = []
     for row in rows:
         key = None if row["key_"] is None else str(row["key_"])
-        item = {"key": key, "label": _label(dimension, key, row.get("name_"))}
+        item = {"key": key, "label": label_for(dimension, key, row.get("name_"))}
         if by_month:
             item = {"month": month_key(row["month"]), **item}
         result.append(item | {name: row[name] for name in measures})
@@ -224,15 +224,15 @@ def monthly_counts(incidents, *, start, end, group_by, unit=INCIDENTS):
     `group_by` is one of GROUP_BY; `unit` is "incidents" (distinct incidents) or "victims".
     """
     rows = _grouped(incidents, start=start, end=end, group_by=group_by, measures={"count": unit}, by_month=True)
-    return sorted(rows, key=lambda r: (r["month"], _key_order(r["key"])))
+    return sorted(rows, key=lambda r: (r["month"], key_order(r["key"])))
 
 
-def _victim_groups_in_order(rows, zero):
+def victim_groups_in_order(rows, zero):
     """The five victim groups in the order of reports, zeros included, then anything else."""
     found = {r["key"]: r for r in rows}
     ordered = [found.pop(code, None) or {"key": code, "label": str(VictimGroup(code).label), **zero}
                for code in map(str, VICTIM_GROUP_ORDER)]
-    return ordered + sorted(found.values(), key=lambda r: _key_order(r["key"]))
+    return ordered + sorted(found.values(), key=lambda r: key_order(r["key"]))
 
 
 def period_counts(incidents, *, start, end, group_by, unit=INCIDENTS):
@@ -244,8 +244,8 @@ def period_counts(incidents, *, start, end, group_by, unit=INCIDENTS):
     """
     rows = _grouped(incidents, start=start, end=end, group_by=group_by, measures={"count": unit}, by_month=False)
     if group_by == "victim_group":
-        return _victim_groups_in_order(rows, {"count": 0})
-    return sorted(rows, key=lambda r: (-r["count"], _key_order(r["key"])))
+        return victim_groups_in_order(rows, {"count": 0})
+    return sorted(rows, key=lambda r: (-r["count"], key_order(r["key"])))
 
 
 def victim_group_counts(incidents, *, start, end):
@@ -273,10 +273,10 @@ def _victim_groups(incidents, periods):
             .values(key_=F(dimension.key)).annotate(**counts))
     result = {}
     for name in periods:
-        found = [{"key": r["key_"], "label": _label(dimension, r["key_"], None),
+        found = [{"key": r["key_"], "label": label_for(dimension, r["key_"], None),
                   "incidents": r[f"{name}__incidents"], "victims": r[f"{name}__victims"]}
                  for r in rows if r[f"{name}__incidents"] or r[f"{name}__victims"]]
-        result[name] = _victim_groups_in_order(found, {"incidents": 0, "victims": 0})
+        result[name] = victim_groups_in_order(found, {"incidents": 0, "victims": 0})
     return result
 
 

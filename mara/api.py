@@ -1,7 +1,9 @@
-"""Statistics API: counts per month for the MARA, leadership and the SWPA (aggregates, layer C).
+"""Statistics API: counts per month for the MARA room (MARA chair and members, SWPA; aggregates,
+layer C). The counts are exact, not suppressed, so they do not leave the room: leadership reads the
+dashboard and the released reports instead, which pass small-cell suppression.
 
-Thin: the counting is incidents.stats.monthly_counts over access.incidents_countable_by, the same
-function and scope as the dashboard, so the API and the page never disagree.
+Thin: the counting is reporting.figures.monthly_counts over figures.scope_for(user), read from the
+rollup like the dashboard, so the API and the page never disagree.
 """
 
 from django.utils.translation import gettext as _
@@ -12,6 +14,7 @@ from rest_framework.views import APIView
 
 from crsv_mis import access, audit
 from incidents import stats
+from reporting import figures
 
 # Admin2 (territory) is left out on purpose: figures that leave the MARA room stay at admin1 at
 # most (DOMAIN.md, small cells); territories appear on the dashboard's hotspots only.
@@ -72,26 +75,32 @@ class TrendsSerializer(serializers.Serializer):
         }
 
 
-class CanReadAggregates(permissions.BasePermission):
+class CanReadFineAggregates(permissions.BasePermission):
+    """The MARA room only: the answer holds exact counts, small ones included."""
+
     def has_permission(self, request, view):
         return access.can_read_fine_aggregates(request.user)
 
 
 class TrendsView(APIView):
-    permission_classes = [permissions.IsAuthenticated, CanReadAggregates]
+    permission_classes = [permissions.IsAuthenticated, CanReadFineAggregates]
 
     @extend_schema(
         summary="Counts per month (MARA trends)",
         description="Incidents (or victims) per month of the incident date and per key of `group_by`, over the "
-                    "incidents the caller may count: the MARA roles and leadership do not count information "
-                    "received under an information-sharing protocol; the SWPA does. Archived incidents are "
-                    "never counted. Not paginated: at most 60 months.",
+                    "incidents of the caller's mission. For the MARA room only (MARA chair, MARA members, "
+                    "SWPA): the counts are exact, small ones included, so every other role, leadership "
+                    "included, gets 403 (leadership reads the dashboard and the released reports, where small "
+                    "counts are suppressed). The MARA chair and members do not count information received "
+                    "under an information-sharing protocol; the SWPA does. Archived incidents are never "
+                    "counted. Not paginated: at most 60 months.",
         parameters=[TrendsQuerySerializer],
         responses={
             200: TrendsSerializer,
             400: OpenApiResponse(description="Errors per field: a month not written YYYY-MM, `to` before "
                                              "`from`, a period over 60 months, an unknown `group_by` or `unit`."),
-            403: OpenApiResponse(description="The caller's role does not read aggregates."),
+            403: OpenApiResponse(description="The caller is not in the MARA room (MARA chair, MARA member or "
+                                             "SWPA)."),
         },
     )
     def get(self, request):
@@ -99,8 +108,10 @@ class TrendsView(APIView):
         query.is_valid(raise_exception=True)
         params = query.validated_data
         start, end = stats.month_key(params["from"]), stats.month_key(params["to"])
-        results = stats.monthly_counts(access.incidents_countable_by(request.user), start=params["from"],
-                                       end=params["to"], group_by=params["group_by"], unit=params["unit"])
+        scope = figures.scope_for(request.user)
+        # A MARA role attached to no mission has nothing to count.
+        results = [] if scope is None else figures.monthly_counts(
+            scope, start=params["from"], end=params["to"], group_by=params["group_by"], unit=params["unit"])
         audit.record("stats.trends_view", request=request, detail={
             "api": True, "from": start, "to": end, "group_by": params["group_by"], "unit": params["unit"]})
         return Response({"from": start, "to": end, "group_by": params["group_by"], "unit": params["unit"],

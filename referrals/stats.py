@@ -106,3 +106,38 @@ def referral_figures(referrals, start, end):
             "median_hours_referral_to_service": _median(to_service),
         })
     return results
+
+
+def period_summary(referrals, start, end):
+    """The same figures as referral_figures for the whole period `start`..`end` at once (a quarter
+    in the report): one median over all the period's referrals, never a median of medians.
+
+    {"referrals", "survivors_referred", "sent", "provided", "service_provided_percent",
+     "by_service": [{"key", "label", "referrals", "provided"}] (every service, zeros included),
+     "median_hours_incident_to_medical_referral", "median_hours_referral_to_service"}
+    """
+    rows = _period_rows(referrals, start, end)
+    sent = [row for row in rows if row["status"] != ReferralStatus.PROPOSED]
+    provided = [row for row in sent if _provided(row)]
+    to_medical = [
+        _hours(row["referred_at"], datetime.datetime.combine(row["incident__incident_date"], datetime.time.min,
+                                                             tzinfo=datetime.UTC))
+        for row in rows
+        if row["service"] == Service.MEDICAL and row["referred_at"] is not None
+        and row["incident__incident_date_precision"] == DatePrecision.DAY
+    ]
+    to_service = [_hours(row["service_provided_at"], row["referred_at"]) for row in rows
+                  if row["referred_at"] is not None and row["service_provided_at"] is not None]
+    return {
+        "referrals": len(rows),
+        "survivors_referred": len({row["victim_id"] for row in rows if row["consent_given"]}),
+        "sent": len(sent),
+        "provided": len(provided),
+        "service_provided_percent": round(100 * len(provided) / len(sent), 1) if sent else None,
+        "by_service": [{"key": str(service), "label": str(service.label),
+                        "referrals": sum(1 for row in rows if row["service"] == service),
+                        "provided": sum(1 for row in provided if row["service"] == service)}
+                       for service in Service],
+        "median_hours_incident_to_medical_referral": _median(to_medical),
+        "median_hours_referral_to_service": _median(to_service),
+    }

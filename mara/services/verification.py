@@ -17,6 +17,7 @@ from crsv_mis.models import Role, User
 from incidents.choices import VerificationStatus
 from incidents.models import Incident
 from incidents.services import EditConflict
+from incidents.signals import send_changed
 
 from ..models import VerificationDecision, VerifierDesignation
 
@@ -128,6 +129,7 @@ def decide_verification(incident, *, by, decision, standard=None, rationale, exp
         )
         incident.status = decision
         incident.version = expected + 1
+        send_changed(incident.mission_id, incident.incident_date)
         # The rationale and standard are free text that may describe the case: they stay out of the trail.
         audit.record("incident.verification", user=by, obj=incident, request=request, detail={
             "from": from_status, "to": decision, "decision": step.pk,

@@ -1,7 +1,13 @@
-"""The MARA trends dashboard: a month's (or a range's) counts, the same period a year before, the
-last twelve months as a chart, and hotspots. Aggregates only (layer C): never a reference, name or
-narrative. Figures come from incidents.stats over access.incidents_countable_by, charts from
-crsv_mis.charts; this module only reads the period, lays the figures out and records the view."""
+"""The trends dashboard: a month's (or a range's) counts, the same period a year before, the last
+twelve months as a chart, and hotspots. Aggregates only (layer C): never a reference, name or
+narrative. Figures come from the rollup (reporting.figures, over figures.scope_for), charts from
+crsv_mis.charts; this module only reads the period, lays the figures out and records the view.
+
+The MARA room (SWPA, chair, members) reads every count, territories included. Leadership reads the
+same page as it may leave the MARA room (DOMAIN.md, "Survivor safety rules"): every count through
+small-cell suppression (crsv_mis.disclosure), places no finer than the province, and a chart only
+where no count on it is suppressed. See `_outside_the_room`.
+"""
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -13,8 +19,9 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from crsv_mis import access, audit, charts
+from crsv_mis import access, audit, charts, disclosure
 from incidents import stats
+from reporting import figures
 
 # The breakdowns, in the order the working group reads them (victim groups have their own table):
 # key, table caption, chart title.
@@ -29,6 +36,11 @@ BREAKDOWNS = (
 )
 # Drawn as bar charts beside their tables; the others are tables only, to keep the page light.
 CHARTED = ("form", "party_type")
+# Breakdowns whose rows add up to the incidents of the period (each incident has exactly one
+# province, verification status and type of site): outside the MARA room they pass secondary
+# suppression against that total. The others (forms, perpetrators) count an incident under each
+# key it has, so no total recomputes one of their cells.
+ADD_UP_TO_INCIDENTS = ("admin1", "verification_status", "site_type")
 TREND_MONTHS = 12
 
 
@@ -91,33 +103,42 @@ def _period_label(start, end):
     return _("%(start)s to %(end)s") % {"start": _month_label(start), "end": _month_label(end)}
 
 
-def _layout(figures, trend, start, end):
-    """The figures dict of stats.period_figures laid out for the template, with the charts drawn."""
-    year_before = figures["year_before"]
-    now_incidents = {r["key"]: r["count"] for r in figures["incidents_by"]["victim_group"]}
+def _period_description(start, end):
+    return _("Number of incidents in %(period)s in each category, largest first; an incident can count in "
+             "several.") % {"period": _period_label(start, end)}
+
+
+def _bar_chart(rows, chart_title, start, end):
+    return mark_safe(charts.bar_chart(  # noqa: S308 - charts.py escapes every label
+        [(r["label"], r["count"]) for r in rows], title=str(chart_title), description=_period_description(start, end)))
+
+
+def _trend_chart(trend):
+    months = [row["month"] for row in trend]
+    return mark_safe(charts.month_chart(  # noqa: S308 - charts.py escapes every label
+        months, [(_("Incidents"), [r["incidents"] for r in trend]), (_("Victims"), [r["victims"] for r in trend])],
+        title=_("Incidents and victims per month"),
+        description=_("Incidents and victims per month of the incident date, from %(first)s to %(last)s.")
+        % {"first": months[0], "last": months[-1]}))
+
+
+def _layout(counted, trend, start, end):
+    """The figures dict of reporting.figures.period_figures laid out for the MARA room (every count as
+    it is, territories included), with the charts drawn."""
+    year_before = counted["year_before"]
+    now_incidents = {r["key"]: r["count"] for r in counted["incidents_by"]["victim_group"]}
     before_incidents = {r["key"]: r["count"] for r in year_before["incidents_by"]["victim_group"]}
     before_victims = {r["key"]: r["count"] for r in year_before["victims_by"]["victim_group"]}
     groups = [{"label": r["label"], "incidents": now_incidents.get(r["key"], 0), "victims": r["count"],
                "incidents_before": before_incidents.get(r["key"], 0),
                "victims_before": before_victims.get(r["key"], 0)}
-              for r in figures["victims_by"]["victim_group"]]
+              for r in counted["victims_by"]["victim_group"]]
     breakdowns = []
     for key, caption, chart_title in BREAKDOWNS:
-        rows = figures["incidents_by"][key]
-        chart = None
-        if key in CHARTED and rows:
-            chart = mark_safe(charts.bar_chart(  # noqa: S308 - charts.py escapes every label
-                [(r["label"], r["count"]) for r in rows], title=str(chart_title),
-                description=_("Number of incidents in %(period)s in each category, largest first; an incident "
-                              "can count in several.") % {"period": _period_label(start, end)}))
+        rows = counted["incidents_by"][key]
+        chart = _bar_chart(rows, chart_title, start, end) if key in CHARTED and rows else None
         breakdowns.append({"key": key, "title": caption, "chart_title": chart_title, "rows": rows, "chart": chart})
-    months = [row["month"] for row in trend]
-    trend_chart = mark_safe(charts.month_chart(  # noqa: S308 - charts.py escapes every label
-        months, [(_("Incidents"), [r["incidents"] for r in trend]), (_("Victims"), [r["victims"] for r in trend])],
-        title=_("Incidents and victims per month"),
-        description=_("Incidents and victims per month of the incident date, from %(first)s to %(last)s.")
-        % {"first": months[0], "last": months[-1]}))
-    totals, totals_before = figures["totals"], year_before["totals"]
+    totals, totals_before = counted["totals"], year_before["totals"]
     return {
         "totals": totals,
         "totals_before": totals_before,
@@ -127,10 +148,138 @@ def _layout(figures, trend, start, end):
         "groups": groups,
         "breakdowns": breakdowns,
         "trend": trend,
-        "trend_chart": trend_chart,
-        "hotspots": figures["hotspots"],
-        "previous_period_label": _period_label(stats.parse_month(figures["hotspots"]["previous_period"]["from"]),
-                                               stats.parse_month(figures["hotspots"]["previous_period"]["to"])),
+        "trend_chart": _trend_chart(trend),
+        "hotspots": counted["hotspots"],
+        "previous_period_label": _period_label(stats.parse_month(counted["hotspots"]["previous_period"]["from"]),
+                                               stats.parse_month(counted["hotspots"]["previous_period"]["to"])),
+    }
+
+
+def _outside_the_room(counted, trend, scope, start, end):
+    """The same figures as _layout, as they may leave the MARA room (leadership).
+
+    - Every count passes primary suppression: from 1 to threshold - 1 it reads "<5".
+    - A column whose cells add up to a total shown on the page (victims per victim group add up to
+      the victims, provinces, verification statuses and types of site to the incidents, the months
+      of the period in the trend to the period's totals) passes secondary suppression against it
+      (disclosure.suppress), so no small cell can be worked out as the total minus the others.
+      Should a column have to withhold its total, the Totals table withholds it too.
+    - A comparison (the change against the year before, a hotspot's rise) is withheld when either
+      side is suppressed: "+9" beside 12 would give away the 3 behind "<5".
+    - Places go no finer than the province: hotspots rank provinces (figures.hotspots at admin1),
+      and a province's count there is the one its row shows in the province table, so the two
+      tables never disagree on what they withhold. No territory appears anywhere.
+    - Charts are drawn only when no count they would draw is suppressed: a bar or a point is an
+      exact height (and carries its value), and "<5" has no height. The form and perpetrator type
+      charts are then left out; their tables still show the suppressed counts.
+    - The trend chart likewise: it is drawn only when every month (incidents and victims) is 0 or
+      at least the threshold, and no month had to be withheld. Otherwise the monthly table is shown
+      in its place, open, with its suppressed cells. A chart with the small months cut out, or
+      drawn at a made-up height, would mislead a reader about the trend; the table does not.
+    """
+    withheld_totals = set()
+
+    def primary(values):
+        return disclosure.suppress(values)[0]
+
+    def with_total(values, total, name):
+        shown, shown_total = disclosure.suppress(values, total)
+        if shown_total == disclosure.WITHHELD:
+            withheld_totals.add(name)
+        return shown
+
+    year_before = counted["year_before"]
+    totals, totals_before = counted["totals"], year_before["totals"]
+
+    victims = counted["victims_by"]["victim_group"]
+    keys = [r["key"] for r in victims]
+    now_incidents = {r["key"]: r["count"] for r in counted["incidents_by"]["victim_group"]}
+    before_incidents = {r["key"]: r["count"] for r in year_before["incidents_by"]["victim_group"]}
+    before_victims = {r["key"]: r["count"] for r in year_before["victims_by"]["victim_group"]}
+    columns = {
+        # An incident with a woman and a girl counts under both: the incidents columns add up to
+        # nothing shown, and pass primary suppression only.
+        "incidents": primary([now_incidents.get(k, 0) for k in keys]),
+        "victims": with_total([r["count"] for r in victims], totals["victims"], "victims"),
+        "incidents_before": primary([before_incidents.get(k, 0) for k in keys]),
+        "victims_before": with_total([before_victims.get(k, 0) for k in keys], totals_before["victims"],
+                                     "victims_before"),
+    }
+    groups = [{"label": r["label"], **{column: shown[i] for column, shown in columns.items()}}
+              for i, r in enumerate(victims)]
+
+    breakdowns, by_province = [], {}
+    for key, caption, chart_title in BREAKDOWNS:
+        rows = counted["incidents_by"][key]
+        values = [r["count"] for r in rows]
+        if key in ADD_UP_TO_INCIDENTS:
+            shown = with_total(values, totals["incidents"], "incidents")
+        else:
+            shown = primary(values)
+        if key == "admin1":
+            by_province = {r["key"]: value for r, value in zip(rows, shown, strict=True)}
+        chart = _bar_chart(rows, chart_title, start, end) if key in CHARTED and rows and shown == values else None
+        breakdowns.append({"key": key, "title": caption, "chart_title": chart_title, "chart": chart,
+                           "rows": [{**r, "count": value} for r, value in zip(rows, shown, strict=True)]})
+
+    first, last = stats.month_key(start), stats.month_key(end)
+    inside = [i for i, row in enumerate(trend) if first <= row["month"] <= last]
+    shown_trend = {}
+    for unit in ("incidents", "victims"):
+        values = [row[unit] for row in trend]
+        shown = primary(values)
+        for i, value in zip(inside, with_total([values[i] for i in inside], totals[unit], unit), strict=True):
+            shown[i] = value
+        shown_trend[unit] = shown
+    unsuppressed = all(shown_trend[unit] == [row[unit] for row in trend] for unit in shown_trend)
+    rows = [{"month": row["month"], "incidents": shown_trend["incidents"][i], "victims": shown_trend["victims"][i]}
+            for i, row in enumerate(trend)]
+
+    hot = figures.hotspots(scope, start=start, end=end, level="admin1")
+    previous_start = stats.parse_month(hot["previous_period"]["from"])
+    previous_end = stats.parse_month(hot["previous_period"]["to"])
+    # The period before, per province: its provinces add up to its incidents, which the trend shows.
+    before_rows = figures.period_counts(scope, start=previous_start, end=previous_end, group_by="admin1")
+    before_values = [r["count"] for r in before_rows]
+    before_shown = dict(zip([r["key"] for r in before_rows], with_total(before_values, sum(before_values),
+                                                                        "previous"), strict=True))
+
+    def area(row):
+        count = by_province.get(row["key"], primary([row["count"]])[0])
+        previous = before_shown.get(row["key"], 0)
+        exact = isinstance(count, int) and isinstance(previous, int)
+        return {"key": row["key"], "label": row["label"], "count": count, "previous": previous,
+                "rise": row["rise"] if exact else disclosure.WITHHELD, "rise_pct": row["rise_pct"] if exact else None,
+                "rise_withheld": not exact}
+
+    def total(value, name):
+        return disclosure.WITHHELD if name in withheld_totals else primary([value])[0]
+
+    shown_totals = {"incidents": total(totals["incidents"], "incidents"),
+                    "victims": total(totals["victims"], "victims")}
+    shown_before = {"incidents": primary([totals_before["incidents"]])[0],
+                    "victims": total(totals_before["victims"], "victims_before")}
+
+    def change(unit):
+        now, before = shown_totals[unit], shown_before[unit]
+        if isinstance(now, int) and isinstance(before, int):
+            return stats.change(now, before)
+        return {"withheld": True}
+
+    return {
+        "totals": shown_totals,
+        "totals_before": shown_before,
+        "change": {unit: change(unit) for unit in ("incidents", "victims")},
+        "period_before_label": _period_label(stats.parse_month(year_before["period"]["from"]),
+                                             stats.parse_month(year_before["period"]["to"])),
+        "groups": groups,
+        "breakdowns": breakdowns,
+        "trend": rows,
+        "trend_chart": _trend_chart(trend) if unsuppressed else None,
+        "hotspots": {**hot, "most_incidents": [area(r) for r in hot["most_incidents"]],
+                     "sharpest_rise": [area(r) for r in hot["sharpest_rise"]]},
+        "previous_period_label": _period_label(previous_start, previous_end),
+        "provinces_only": True,
     }
 
 
@@ -144,17 +293,24 @@ def _form_values(request, start=None, end=None):
 
 @login_required
 def dashboard(request):
-    if not access.can_read_fine_aggregates(request.user):
+    if not access.can_read_aggregates(request.user):
         raise PermissionDenied
+    scope = figures.scope_for(request.user)
+    if scope is None:  # an aggregate reader attached to no mission has nothing to count
+        raise PermissionDenied
+    in_the_room = access.can_read_fine_aggregates(request.user)
     form = PeriodForm(request.GET or None)
     today = timezone.localdate()
     if form.is_bound and not form.is_valid():
         return render(request, "mara/dashboard.html", {"form": form, "values": _form_values(request)}, status=400)
     start, end = form.period(today)
-    incidents = access.incidents_countable_by(request.user)
-    figures = stats.period_figures(incidents, start=start, end=end)
+    counted = figures.period_figures(scope, start=start, end=end)
     # A range longer than a year is charted whole; a month or short range shows the last twelve months.
-    trend = stats.trend(incidents, end_month=end, months=max(TREND_MONTHS, stats.months_between(start, end)))
+    trend = figures.trend(scope, end_month=end, months=max(TREND_MONTHS, stats.months_between(start, end)))
+    if in_the_room:
+        laid_out = _layout(counted, trend, start, end)
+    else:
+        laid_out = _outside_the_room(counted, trend, scope, start, end)
     audit.record("stats.dashboard_view", request=request,
                  detail={"from": stats.month_key(start), "to": stats.month_key(end)})
     single = start == end
@@ -166,5 +322,8 @@ def dashboard(request):
         "single_month": single,
         "previous_month": stats.month_key(stats.add_months(start, -1)) if single else "",
         "next_month": stats.month_key(stats.add_months(start, 1)) if single and start < this_month else "",
-        "figures": _layout(figures, trend, start, end),
+        "figures": laid_out,
+        "suppressed": not in_the_room,
+        "threshold": disclosure.threshold(),
+        "withheld_mark": disclosure.WITHHELD,
     })

@@ -1,7 +1,8 @@
 """The MARA trends dashboard (/mara/dashboard/): who opens it, what it shows, what it never shows.
 
-Aggregates only (layer C): the chair, members, the SWPA and leadership read it; every other role
-gets 403. The page counts the month asked (?month=YYYY-MM) or a range (?from=&to=), shows the
+Aggregates only (layer C): the chair, members, the SWPA and leadership read it (leadership with
+every count suppressed and places by province: tests/reporting/test_leadership_dashboard.py);
+every other role gets 403. The page counts the month asked (?month=YYYY-MM) or a range (?from=&to=), shows the
 same period a year before, a twelve-month trend chart drawn as SVG, breakdowns and hotspots, and
 never a reference, a name, a narrative or a summary. Each view is audited with its period only.
 """
@@ -20,8 +21,7 @@ from tests.conftest import victim_data
 URL = "/mara/dashboard/"
 MARCH = "?month=2026-03"
 READERS = ("MARA_CHAIR", "MARA_MEMBER", "SWPA")
-# Leadership reads figures outside the MARA room only after small-cell suppression (the reports).
-OTHERS = ("WPA", "HRO", "LEADERSHIP", "FIELD_REPORTER", "REFERRAL_FOCAL_POINT", "ADMIN", "AUDITOR")
+OTHERS = ("WPA", "HRO", "FIELD_REPORTER", "REFERRAL_FOCAL_POINT", "ADMIN", "AUDITOR")
 # Identifying or record-level values the conftest factory writes into every incident.
 NEVER_SHOWN = ("Testname Alpha", "+000 555 0100", "Synthetic narrative text for tests only.",
                "One woman reported an attack by armed men", "1.2345,2.3456", "Quillby")
@@ -50,7 +50,7 @@ def cell(page, label):
     return [int(n) for n in re.findall(r">(-?\d+)</td>", row)]
 
 
-@pytest.mark.parametrize("role", READERS)
+@pytest.mark.parametrize("role", (*READERS, "LEADERSHIP"))
 def test_aggregate_readers_open_the_dashboard(role, users, login, march):
     response = login(users[role]).get(URL + MARCH)
     assert response.status_code == 200
@@ -108,7 +108,7 @@ def test_the_page_shows_breakdowns_and_hotspots(users, login, march):
 
 
 def test_the_page_never_shows_a_reference_name_narrative_or_summary(users, login, march):
-    for role in READERS:
+    for role in (*READERS, "LEADERSHIP"):
         page = text(login(users[role]).get(URL + MARCH))
         for value in NEVER_SHOWN + tuple(i.reference for i in march):
             assert value not in page, (role, value)

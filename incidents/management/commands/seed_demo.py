@@ -60,6 +60,7 @@ from incidents.models import (
     new_victim_code,
     victim_group_of,
 )
+from incidents.signals import send_changed
 
 MISSION_CODE = "DEMO"
 MISSION_NAME = "Demo Mission (fictional)"
@@ -465,6 +466,7 @@ class Command(BaseCommand):
         missing = max(0, incidents - existing)
         if missing:
             self._seed_incidents(ref, missing, random.Random(seed))
+            send_changed(mission.pk, all_months=True)
         self.stdout.write(
             f"Demo mission {mission.code}: {existing + missing} incidents ({missing} created now), "
             f"{created.rows} reference rows created, in {time.perf_counter() - started:.1f} s."

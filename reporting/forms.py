@@ -1,0 +1,69 @@
+"""Forms of the quarterly report pages."""
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import quarterly, sg_export
+from .models import QuarterlyReport
+from .services import FIRST_YEAR
+
+QUARTERS = [(1, _("Q1 (January to March)")), (2, _("Q2 (April to June)")), (3, _("Q3 (July to September)")),
+            (4, _("Q4 (October to December)"))]
+
+
+def _years():
+    this_year = timezone.localdate().year
+    return [(y, str(y)) for y in range(this_year, FIRST_YEAR - 1, -1)]
+
+
+class GenerateForm(forms.Form):
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, choices=_years)
+    quarter = forms.TypedChoiceField(label=_("Quarter"), coerce=int, choices=QUARTERS)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            year, quarter = quarterly.last_ended_quarter(timezone.localdate())
+            self.fields["year"].initial = year
+            self.fields["quarter"].initial = quarter
+
+
+class NarrativeForm(forms.ModelForm):
+    edit_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = QuarterlyReport
+        fields = ["key_messages", "analysis", "response"]
+        widgets = {f: forms.Textarea(attrs={"rows": 6}) for f in fields}
+        help_texts = {
+            "key_messages": _("What leadership must take from this quarter, in a few sentences. Required "
+                              "before approval."),
+            "analysis": _("Trends against earlier quarters: forms, victims (women, men, girls, boys), "
+                          "perpetrators, provinces. Province at most, never a village. Figures are minimums: "
+                          "CRSV is under-reported."),
+            "response": _("Referral response, early warning, commitments by parties, and what is recommended."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.fields["edit_version"].initial = self.instance.edit_version
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(label=_("Why it goes back to draft"), max_length=500, required=False,
+                             widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("Recorded in the audit trail."))
+
+
+class SgExportForm(forms.Form):
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, choices=_years)
+    # Sent by the button pressed ("Download XLSX" or "Download CSV"), not rendered as a field.
+    format = forms.ChoiceField(label=_("Format"), choices=[(f, f.upper()) for f in sg_export.FORMATS])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            # The contribution is written once the year is over.
+            self.fields["year"].initial = timezone.localdate().year - 1

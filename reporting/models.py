@@ -1,0 +1,174 @@
+"""The rollup of counts that dashboards and reports read, and the quarterly reports.
+
+Rollup: `RollupCell` holds, per mission, month of the incident date, information-sharing flag,
+verification status, dimension and key, the number of incidents and of victims. Cells add up over
+months, statuses and the flag (each incident has exactly one of each), never over keys (an incident
+with two forms counts under both). `StaleMonth` rows say a month must be recounted; `RollupMonth`
+is the lock and the record of the last recount (reporting/rollup.py explains the protocol).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from crsv_mis.models import Mission
+
+
+class StaleMonth(models.Model):
+    """A month whose cells may be wrong: written in the transaction of the change that caused it."""
+
+    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    marked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["mission", "month"], name="reporting_stale_month")]
+
+    def __str__(self):
+        return f"stale {self.month:%Y-%m}"
+
+
+class RollupMonth(models.Model):
+    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    refreshed_at = models.DateTimeField(null=True)
+    incidents = models.PositiveIntegerField(default=0)
+    seconds = models.FloatField(default=0, help_text="How long the last recount took.")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["mission", "month"], name="reporting_rollup_month_once")]
+
+    def __str__(self):
+        return f"rollup {self.month:%Y-%m}"
+
+
+class RollupCell(models.Model):
+    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    shared_under_isp = models.BooleanField()
+    status = models.CharField(max_length=24)
+    dimension = models.CharField(max_length=24)
+    # "" when nothing was recorded (no territory, no named party); compound keys are "a|b".
+    key = models.CharField(max_length=80, blank=True)
+    # Names of places and parties as they were at the recount; coded keys are labelled when read.
+    label = models.CharField(max_length=200, blank=True)
+    incidents = models.PositiveIntegerField()
+    victims = models.PositiveIntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["mission", "dimension", "month"], name="reporting_cell_lookup")]
+
+    def __str__(self):
+        return f"{self.month:%Y-%m} {self.dimension}={self.key}"
+
+
+# ---- quarterly reports
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "DRAFT", _("Draft")
+    APPROVED = "APPROVED", _("Approved")
+    RELEASED = "RELEASED", _("Released")
+    SUPERSEDED = "SUPERSEDED", _("Superseded")
+
+
+class QuarterlyReport(models.Model):
+    """One version of a mission's report for one quarter. Figures are frozen when the version is
+    generated; the narrative is edited while it is a draft; a released version never changes."""
+
+    mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField()
+    version = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=12, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
+    figures = models.JSONField()
+    generated_at = models.DateTimeField(auto_now_add=True)
+    generated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+", help_text="Empty for the automatic draft.")
+    key_messages = models.TextField(_("key messages"), blank=True)
+    analysis = models.TextField(_("analysis of trends and patterns"), blank=True)
+    response = models.TextField(_("response and way forward"), blank=True)
+    edit_version = models.PositiveIntegerField(default=1)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+    approved_at = models.DateTimeField(null=True, blank=True)
+    released_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+")
+    released_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["mission", "year", "quarter", "version"],
+                                    name="reporting_report_version_once"),
+            models.CheckConstraint(condition=models.Q(quarter__gte=1, quarter__lte=4),
+                                   name="reporting_report_quarter_1_4"),
+        ]
+        ordering = ["-year", "-quarter", "-version"]
+
+    def __str__(self):
+        return f"{self.year} Q{self.quarter} v{self.version}"
+
+    @property
+    def is_released(self):
+        return self.status == ReportStatus.RELEASED
+
+
+class Edition(models.TextChoices):
+    # The MARA room reads every count; anything else leaves it and passes small-cell suppression.
+    MARA_ROOM = "MARA_ROOM", _("MARA room (full counts)")
+    EXTERNAL = "EXTERNAL", _("Outside the MARA room (small cells suppressed)")
+
+
+class FileFormat(models.TextChoices):
+    PDF = "pdf", "PDF"
+    XLSX = "xlsx", "XLSX"
+    CSV = "csv", "CSV"
+
+
+class ReportFile(models.Model):
+    """A released version's files, written once at release so that every download of it is the
+    same bytes, with the same checksum."""
+
+    report = models.ForeignKey(QuarterlyReport, on_delete=models.PROTECT, related_name="files")
+    edition = models.CharField(max_length=12, choices=Edition.choices)
+    format = models.CharField(max_length=4, choices=FileFormat.choices)
+    content = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["report", "edition", "format"],
+                                               name="reporting_file_once")]
+
+    def __str__(self):
+        return f"{self.report} {self.edition}.{self.format}"
+
+
+class JobState(models.TextChoices):
+    QUEUED = "QUEUED", _("Waiting to start")
+    RUNNING = "RUNNING", _("Building")
+    DONE = "DONE", _("Done")
+    FAILED = "FAILED", _("Failed")
+
+
+class ReportJob(models.Model):
+    """One request to generate a report version, followed on the page while Celery builds it. The
+    job makes at most one version, however often its task is retried."""
+
+    mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField()
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    state = models.CharField(max_length=8, choices=JobState.choices, default=JobState.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    step = models.CharField(max_length=200, blank=True)
+    report = models.OneToOneField(QuarterlyReport, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="job")
+    error = models.CharField(max_length=500, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"job {self.pk}: {self.year} Q{self.quarter} {self.state}"
