@@ -13,10 +13,12 @@ urlpatterns = [
     path("incidents/", include("incidents.urls")),
     path("alerts/", include("incidents.alert_urls")),
     path("notifications/", views.notifications, name="notifications"),
+    # The trends dashboard is the MARA room's page, built on the reporting app's rollup.
+    path("mara/dashboard/", include("reporting.urls_dashboard")),
     path("mara/", include("mara.urls")),
     path("referrals/", include("referrals.urls")),
     path("reports/", include("reporting.urls")),
-    path("api/v1/stats/", include("mara.api_urls")),
+    path("api/v1/stats/", include("reporting.api_urls")),
     path("api/v1/", include("referrals.api_urls")),
     path("api/v1/", include("incidents.api_urls")),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -1,7 +1,13 @@
 """REST API for incidents, parties and the gazetteer. Thin: rules live in services."""
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+    inline_serializer,
+)
 from rest_framework import mixins, permissions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -10,7 +16,7 @@ from rest_framework.response import Response
 from crsv_mis import access, audit
 from crsv_mis.models import DutyStation, Location, Role
 
-from . import services, validators
+from . import services, stats, validators
 from .choices import (
     AgeGroup,
     ConsentGivenBy,
@@ -27,6 +33,17 @@ from .filters import IncidentFilter
 from .models import Consent, Incident, Party, PartyAlias, Perpetrator, Victim
 
 # ---- read serializers: one per layer, so a layer B response cannot carry a layer A field
+
+
+@extend_schema_field({"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$", "example": "2026-01"})
+class MonthField(serializers.CharField):
+    """A month as "YYYY-MM", cleaned to the first day of the month."""
+
+    def to_internal_value(self, data):
+        try:
+            return stats.parse_month(super().to_internal_value(data))
+        except ValueError:
+            raise serializers.ValidationError(_("Enter a month as YYYY-MM, for example 2026-01.")) from None
 
 
 class ConsentSerializer(serializers.ModelSerializer):

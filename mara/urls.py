@@ -4,7 +4,6 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("mara.urls_home")),
     path("review/", include("mara.urls_review")),
-    path("dashboard/", include("mara.urls_dashboard")),
     path("meetings/", include("mara.urls_meetings")),
     path("analysis/", include("mara.urls_analysis")),
     path("recommendations/", include("mara.urls_recommendations")),

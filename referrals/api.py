@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from crsv_mis import access, audit
 from incidents import stats as incident_stats
-from mara.api import MonthField
+from incidents.api import MonthField
 
 from . import stats
 from .models import Referral, ReferralStatus, Service

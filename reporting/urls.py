@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from .views import reports as views
 
 urlpatterns = [
     path("", views.report_list, name="report_list"),

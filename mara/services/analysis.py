@@ -14,11 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from crsv_mis import audit
+from crsv_mis import access, audit
 from crsv_mis.models import Role
 from mara.models import AnalysisStatus, MonthlyAnalysis
 from mara.services.meetings import MARA_READERS, EditConflict, RuleError
-from reporting import figures
 
 TEXT_FIELDS = ("patterns", "hotspots", "perpetrators", "response_gaps", "recommendations")
 ANALYSIS_EDITORS = MARA_READERS  # chair, members and the SWPA write the draft together
@@ -97,19 +96,17 @@ def months_overview(user, today=None):
     return [{"month": m, "key": month_key(m), "analysis": latest[m]} for m in sorted(latest, reverse=True)]
 
 
-def mara_scope(user):
-    """What the analysis counts (a reporting.figures.Scope, or None): the incidents the MARA room may
-    count. The SWPA's own scope also counts information received under a sharing protocol; the
-    analysis is the working group's document, so it counts what the chair would, whoever looks at
-    the draft."""
-    scope = figures.scope_for(user)
-    return None if scope is None else figures.Scope(mission_id=scope.mission_id, include_isp=False)
+def mara_countable(user):
+    """The incidents counted in the analysis: those the MARA room may count. The SWPA's own scope
+    also counts information received under a sharing protocol; the analysis is the working
+    group's document, so it counts what the chair would, whoever looks at the draft."""
+    return access.incidents_countable_by(user).filter(shared_under_isp=False)
 
 
 def live_figures(user, month):
-    """The month's figures as of now, read from the rollup (stale months are recounted first)."""
-    scope = mara_scope(user)
-    return None if scope is None else figures.month_figures(scope, month)
+    from incidents.stats import month_figures  # written beside the intake app; imported when used
+
+    return month_figures(mara_countable(user), month)
 
 
 # The breakdowns shown as tables, in the order the working group reads them.
@@ -125,7 +122,7 @@ BREAKDOWN_TITLES = (
 
 
 def figure_tables(figures):
-    """The figures dict of reporting.figures.month_figures (live, or a frozen snapshot) laid out for
+    """The figures dict of incidents.stats.month_figures (live, or a frozen snapshot) laid out for
     the page: totals, the four headline victim groups against the same month a year before, one
     table per breakdown, hotspots. Keys the dict lacks are left out, so an older snapshot still shows."""
     if not figures:
@@ -201,6 +198,8 @@ def endorse(analysis, *, by, expected_version, request=None):
     frozen with the text, and neither changes again."""
     if not can_endorse(by) or analysis.mission_id != by.mission_id:
         raise PermissionDenied
+    from incidents.stats import month_figures
+
     with transaction.atomic():
         stored = MonthlyAnalysis.objects.select_for_update().get(pk=analysis.pk)
         if stored.status != AnalysisStatus.DRAFT:
@@ -209,9 +208,8 @@ def endorse(analysis, *, by, expected_version, request=None):
             raise EditConflict(_("The text changed since you loaded the page. Read it again before endorsing."))
         if not any(getattr(stored, f).strip() for f in TEXT_FIELDS):
             raise RuleError(_("Write the analysis before endorsing it: every section is empty."))
-        # What the chair counts, exactly as the figures were read when endorsing (the rollup, its
-        # stale months recounted first, so an incident recorded a moment ago is in).
-        snapshot = figures.month_figures(mara_scope(by), stored.month)
+        # The chair's own countable set, exactly as the figures were read when endorsing.
+        snapshot = month_figures(access.incidents_countable_by(by), stored.month)
         stored.figures_snapshot = snapshot
         stored.status = AnalysisStatus.ENDORSED
         stored.endorsed_by = by

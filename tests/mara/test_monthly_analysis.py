@@ -67,7 +67,8 @@ def test_draft_page_shows_live_figures_that_count_what_the_mara_may_count(users,
     in_month(make_incident)
     in_month(make_incident)
     in_month(make_incident, shared_under_isp=True)  # the human rights compartment's only
-    make_incident()  # another month
+    # Another month (the default date, ten days ago, can fall in MONTH early in a month).
+    make_incident(incident_date=MONTH - datetime.timedelta(days=40), reported_date=MONTH - datetime.timedelta(days=35))
     draft(users)
 
     for role in ("MARA_MEMBER", "SWPA"):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from mara.views import dashboard
+from .views import dashboard
 
 urlpatterns = [
     path("", dashboard.dashboard, name="mara_dashboard"),

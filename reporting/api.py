@@ -6,30 +6,20 @@ Thin: the counting is reporting.figures.monthly_counts over figures.scope_for(us
 rollup like the dashboard, so the API and the page never disagree.
 """
 
-from django.utils.translation import gettext as _
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import permissions, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from crsv_mis import access, audit
 from incidents import stats
-from reporting import figures
+from incidents.api import MonthField
+
+from . import figures
 
 # Admin2 (territory) is left out on purpose: figures that leave the MARA room stay at admin1 at
 # most (DOMAIN.md, small cells); territories appear on the dashboard's hotspots only.
 API_GROUP_BY = ("form", "admin1", "party_type", "party", "victim_group", "verification_status", "site_type")
-
-
-@extend_schema_field({"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$", "example": "2026-01"})
-class MonthField(serializers.CharField):
-    """A month as "YYYY-MM", cleaned to the first day of the month."""
-
-    def to_internal_value(self, data):
-        try:
-            return stats.parse_month(super().to_internal_value(data))
-        except ValueError:
-            raise serializers.ValidationError(_("Enter a month as YYYY-MM, for example 2026-01.")) from None
 
 
 class TrendsQuerySerializer(serializers.Serializer):

@@ -16,9 +16,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from crsv_mis import access, audit
 
-from . import editions, services, sg_export
-from .forms import GenerateForm, NarrativeForm, ReturnForm, SgExportForm
-from .models import Edition, FileFormat, JobState, ReportStatus
+from .. import editions, services, sg_export
+from ..forms import GenerateForm, NarrativeForm, ReturnForm, SgExportForm
+from ..models import Edition, FileFormat, JobState, ReportStatus
 
 # Editions in URLs: readable, lower case.
 EDITION_SLUGS = {"mara-room": Edition.MARA_ROOM, "external": Edition.EXTERNAL}

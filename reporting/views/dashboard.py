@@ -21,7 +21,8 @@ from django.utils.translation import gettext_lazy
 
 from crsv_mis import access, audit, charts, disclosure
 from incidents import stats
-from reporting import figures
+
+from .. import figures
 
 # The breakdowns, in the order the working group reads them (victim groups have their own table):
 # key, table caption, chart title.
@@ -302,7 +303,7 @@ def dashboard(request):
     form = PeriodForm(request.GET or None)
     today = timezone.localdate()
     if form.is_bound and not form.is_valid():
-        return render(request, "mara/dashboard.html", {"form": form, "values": _form_values(request)}, status=400)
+        return render(request, "reporting/dashboard.html", {"form": form, "values": _form_values(request)}, status=400)
     start, end = form.period(today)
     counted = figures.period_figures(scope, start=start, end=end)
     # A range longer than a year is charted whole; a month or short range shows the last twelve months.
@@ -315,7 +316,7 @@ def dashboard(request):
                  detail={"from": stats.month_key(start), "to": stats.month_key(end)})
     single = start == end
     this_month = stats.month_start(today)
-    return render(request, "mara/dashboard.html", {
+    return render(request, "reporting/dashboard.html", {
         "form": form,
         "values": _form_values(request, start, end),
         "period_label": _period_label(start, end),
