@@ -24,27 +24,52 @@ WITHHELD = "x"
 def suppress(values, total=None, threshold_value=None):
     """A row (or column) of counts as it may leave the MARA room: (shown values, shown total).
 
-    Primary suppression: a count above zero and below the threshold reads "<5". Secondary
-    suppression: when the row has a total that is shown and exactly one cell is suppressed, anyone
-    could recompute that cell as the total minus the others; so the smallest other count above zero
-    is withheld too and reads WITHHELD ("x", never "<5": it is not small), and if there is none, the
-    total is withheld. A total below the threshold reads "<5" itself. Zeros are shown: an empty
-    cell discloses nobody.
+    Primary suppression: a count above zero and below the threshold reads "<5". Zeros are shown: an
+    empty cell discloses nobody. A total below the threshold reads "<5" itself.
+
+    Secondary suppression, when the row shows a total its cells add up to: a reader knows the hidden
+    cells add up to the total minus the shown ones, that each "<5" is from 1 to 4 and that each "x"
+    is at least 5 (it is withheld, not small). From that alone no small cell may be worked out
+    exactly: while one could (one "<5" beside shown cells; [5, 1] of 6 shown as x and <5; two <5
+    adding up to 2), the smallest count still shown is withheld as WITHHELD ("x"); if none is left,
+    the total is withheld.
 
     `values` is a list of ints (None for "not applicable", left alone); `total` an int or None when
     the row shows no total.
     """
     limit = threshold() if threshold_value is None else threshold_value
     mark = f"<{limit}"
-    small = [i for i, v in enumerate(values) if v is not None and 0 < v < limit]
+    small = {i for i, v in enumerate(values) if v is not None and 0 < v < limit}
     shown = [mark if i in small else v for i, v in enumerate(values)]
     if total is None:
         return shown, None
-    shown_total = mark if 0 < total < limit else total
-    if len(small) == 1 and shown_total != mark:
-        others = sorted((v, i) for i, v in enumerate(values) if v is not None and v >= limit)
-        if others:
-            shown[others[0][1]] = WITHHELD
-        else:
-            shown_total = WITHHELD
-    return shown, shown_total
+    if 0 < total < limit:
+        return shown, mark
+    withheld = set()
+    while small and not _none_pinned(values, small, withheld, total, limit):
+        others = sorted((v, i) for i, v in enumerate(values)
+                        if v is not None and v >= limit and i not in withheld)
+        if not others:
+            return shown, WITHHELD
+        withheld.add(others[0][1])
+        shown[others[0][1]] = WITHHELD
+    return shown, total
+
+
+def _none_pinned(values, small, withheld, total, limit):
+    """Whether every small cell could still be at least two different counts, given the total, the
+    shown cells, and the bounds a reader knows of the hidden ones (small: 1..limit-1, withheld: at
+    least limit, with no upper bound)."""
+    if len(small) + len(withheld) == 1:
+        return False  # the total minus the shown cells
+    if limit - 1 < 2:
+        return True  # "<2" can only be 1: the mark itself says it, not the total
+    hidden_sum = total - sum(v for i, v in enumerate(values) if v is not None and i not in small | withheld)
+    lows = {i: 1 for i in small} | {i: limit for i in withheld}
+    for i in small:
+        others_low = sum(low for j, low in lows.items() if j != i)
+        most = min(limit - 1, hidden_sum - others_low)
+        least = 1 if withheld else max(1, hidden_sum - (limit - 1) * (len(small) - 1))
+        if most <= least:
+            return False
+    return True

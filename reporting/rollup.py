@@ -23,13 +23,13 @@ totals and the two cross-tabulations of the SG annual report (party by form, par
 
 import logging
 import time
+from collections import Counter, defaultdict
 
 from django.db import transaction
-from django.db.models import Count, F, Sum
 from django.utils import timezone
 
 from incidents import stats
-from incidents.models import Incident
+from incidents.models import Incident, Perpetrator, Victim
 
 from .models import RollupCell, RollupMonth, StaleMonth
 
@@ -41,12 +41,6 @@ PARTY_VICTIM_GROUP = "party_victim_group"
 DIMENSIONS = (TOTAL, *stats.GROUP_BY, PARTY_FORM, PARTY_VICTIM_GROUP)
 SEPARATOR = "|"
 
-# The cross-tabulations: two keys per cell; the label is the party's name. Both meet an incident
-# (and a victim) several times through the joins, hence DISTINCT.
-COMPOUND = {
-    PARTY_FORM: ("perpetrators__party_id", "forms__code"),
-    PARTY_VICTIM_GROUP: ("perpetrators__party_id", "victims__victim_group"),
-}
 
 
 def _text(value):
@@ -72,36 +66,74 @@ def _month_incidents(mission_id, month):
             .order_by())
 
 
+def _by_incident(rows):
+    found = defaultdict(list)
+    for incident_id, *rest in rows:
+        found[incident_id].append(tuple(rest) if len(rest) > 1 else rest[0])
+    return found
+
+
 def count_cells(mission_id, month):
-    """The cells of one month, counted from the incident tables (one GROUP BY per dimension)."""
+    """The cells of one month, counted from the incident tables.
+
+    Four flat reads (incidents, forms, victims, perpetrators of the month), then counted here: one
+    GROUP BY per dimension over the joins costs several times more on a busy month (measured by
+    benchmarks/reporting_at_scale.py, which also runs those GROUP BYs and checks both agree). The
+    conventions are incidents.stats': an incident counts once under each key it has, a key of None
+    when nothing was recorded; victims are every victim of the incidents with the key, except per
+    victim group, where they are the victims of that group; the total's victims are victim_count.
+    """
     base = _month_incidents(mission_id, month)
-    common = {"isp_": F("shared_under_isp"), "status_": F("status")}
-    cells = []
+    ids = base.values("pk")
+    incidents = base.values_list("pk", "shared_under_isp", "status", "admin1__pcode", "admin1__name",
+                                 "admin2__pcode", "admin2__name", "site_type", "victim_count")
+    forms = _by_incident(Incident.forms.through.objects.filter(incident_id__in=ids)
+                         .values_list("incident_id", "formofviolence__code"))
+    groups = _by_incident(Victim.objects.filter(incident_id__in=ids).values_list("incident_id", "victim_group"))
+    perpetrators = _by_incident(Perpetrator.objects.filter(incident_id__in=ids)
+                                .values_list("incident_id", "party_type", "party_id", "party__name"))
 
-    def add(rows, dimension, key_of, label_of):
-        for row in rows:
-            cells.append(RollupCell(
-                mission_id=mission_id, month=month, shared_under_isp=row["isp_"], status=row["status_"],
-                dimension=dimension, key=key_of(row), label=label_of(row) or "",
-                incidents=row["incidents"], victims=row["victims"] or 0))
+    # (isp, status, dimension, key) -> [incidents, victims, label]
+    counted = defaultdict(lambda: [0, 0, ""])
 
-    add(base.values(**common).annotate(incidents=Count("pk"), victims=Sum("victim_count")),
-        TOTAL, lambda r: "", lambda r: "")
-    for name in stats.GROUP_BY:
-        dimension = stats.DIMENSIONS[name]
-        groups = {**common, "key_": F(dimension.key)}
-        if dimension.label:
-            groups["name_"] = F(dimension.label)
-        # Incidents DISTINCT: the victims join below meets an incident once per victim.
-        rows = base.values(**groups).annotate(
-            incidents=Count("pk", distinct=True),
-            victims=Count("victims", distinct=dimension.victim_distinct))
-        add(rows, name, lambda r: _text(r["key_"]), lambda r: r.get("name_"))
-    for name, (first, second) in COMPOUND.items():
-        rows = base.values(**common, a_=F(first), b_=F(second), name_=F("perpetrators__party__name")).annotate(
-            incidents=Count("pk", distinct=True), victims=Count("victims", distinct=True))
-        add(rows, name, lambda r: _text(r["a_"]) + SEPARATOR + _text(r["b_"]), lambda r: r["name_"])
-    return cells
+    def add(isp, status, dimension, key, victims, label=None):
+        cell = counted[(isp, status, dimension, key)]
+        cell[0] += 1
+        cell[1] += victims
+        if label:
+            cell[2] = label
+
+    for pk, isp, status, admin1, admin1_name, admin2, admin2_name, site_type, victim_count in incidents:
+        victim_groups = Counter(groups.get(pk, ()))
+        victims = sum(victim_groups.values())
+        # None when nothing was recorded: no form, no victim, no perpetrator (or one without a party).
+        form_keys = set(forms.get(pk, ())) or {None}
+        group_counts = dict(victim_groups) or {None: 0}
+        perps = perpetrators.get(pk, ())
+        type_keys = {party_type for party_type, _party, _name in perps} or {None}
+        parties = {party: name for _type, party, name in perps} or {None: None}
+
+        add(isp, status, TOTAL, "", victim_count or 0)
+        add(isp, status, "admin1", _text(admin1), victims, admin1_name)
+        add(isp, status, "admin2", _text(admin2), victims, admin2_name)
+        add(isp, status, "verification_status", _text(status), victims)
+        add(isp, status, "site_type", _text(site_type), victims)
+        for code in form_keys:
+            add(isp, status, "form", _text(code), victims)
+        for code in type_keys:
+            add(isp, status, "party_type", _text(code), victims)
+        for group, number in group_counts.items():
+            add(isp, status, "victim_group", _text(group), number)
+        for party, name in parties.items():
+            add(isp, status, "party", _text(party), victims, name)
+            for code in form_keys:
+                add(isp, status, PARTY_FORM, _text(party) + SEPARATOR + _text(code), victims, name)
+            for group, number in group_counts.items():
+                add(isp, status, PARTY_VICTIM_GROUP, _text(party) + SEPARATOR + _text(group), number, name)
+
+    return [RollupCell(mission_id=mission_id, month=month, shared_under_isp=isp, status=status, dimension=dimension,
+                       key=key, label=label or "", incidents=n, victims=v)
+            for (isp, status, dimension, key), (n, v, label) in counted.items()]
 
 
 def refresh_month(mission_id, month):

@@ -4,6 +4,7 @@ or withheld ("x") but never reads "<5", and no suppressed cell can be worked out
 minus the shown cells. Unit examples first, then Hypothesis properties."""
 
 import copy
+import itertools
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -33,8 +34,26 @@ def test_it_withholds_the_smallest_other_count_when_one_small_cell_could_be_reco
     assert suppress([20, 3, 8, 0], 31) == ([20, SMALL, "x", 0], 31)
 
 
-def test_it_withholds_nothing_more_when_two_cells_are_small():
+def test_it_withholds_nothing_more_when_two_small_cells_could_each_be_two_counts_or_more():
+    # Shown 8 of 11: the two small cells add up to 3: 1 and 2, or 2 and 1.
     assert suppress([8, 1, 2, 0], 11) == ([8, SMALL, SMALL, 0], 11)
+    assert suppress([50, 40, 3, 2], 95) == ([50, 40, SMALL, SMALL], 95)
+
+
+def test_it_withholds_one_more_when_two_small_cells_would_add_up_to_what_pins_them():
+    # Shown 10 of 12: the two small cells add up to 2, so both would be 1.
+    assert suppress([10, 1, 1], 12) == (["x", SMALL, SMALL], 12)
+
+
+def test_it_withholds_the_total_when_an_x_of_at_least_the_threshold_would_pin_the_small_cell():
+    # x is at least 5 and "<5" at least 1: of 6, that leaves exactly 5 and 1.
+    assert suppress([5, 1], 6) == (["x", SMALL], "x")
+    assert suppress([5, 5, 1], 11) == (["x", "x", SMALL], "x")
+
+
+def test_it_withholds_the_total_when_small_cells_alone_would_add_up_to_it():
+    # Two cells of at most 4 adding up to 8: both are 4.
+    assert suppress([4, 4], 8) == ([SMALL, SMALL], "x")
 
 
 def test_it_suppresses_a_small_total():
@@ -91,11 +110,32 @@ def test_no_suppressed_cell_can_be_recomputed_from_a_shown_total(values, limit):
         assert len(_unknown(shown)) != 1
 
 
-@given(counts, limits)
-def test_it_withholds_at_most_one_extra_cell(values, limit):
+def _readings(shown, total, limit):
+    """Every set of values a reader could put behind the hidden cells, knowing the total and that
+    "<limit" is 1..limit-1 and "x" at least limit (brute force, for small rows)."""
+    hidden = [i for i, v in enumerate(shown) if isinstance(v, str)]
+    rest = total - sum(v for v in shown if isinstance(v, int))
+    ranges = [range(1, limit) if shown[i] == f"<{limit}" else range(limit, rest + 1) for i in hidden]
+    return hidden, [combo for combo in itertools.product(*ranges) if sum(combo) == rest]
+
+
+@settings(max_examples=300)
+@given(st.lists(st.integers(min_value=0, max_value=14), min_size=1, max_size=5), st.integers(min_value=3, max_value=6))
+def test_no_small_cell_can_be_worked_out_exactly_from_the_total_and_the_marks(values, limit):
     shown, total = suppress(values, sum(values), limit)
-    withheld = [v for v in shown + [total] if v == disclosure.WITHHELD]
-    assert len(withheld) <= 1
+    if not isinstance(total, int):
+        return
+    hidden, readings = _readings(shown, total, limit)
+    for position, i in enumerate(hidden):
+        if shown[i] == f"<{limit}":
+            assert len({reading[position] for reading in readings}) >= 2, (values, shown, total)
+
+
+@given(counts, limits)
+def test_it_withholds_the_total_only_when_no_shown_count_is_left_to_withhold(values, limit):
+    shown, total = suppress(values, sum(values), limit)
+    if total == disclosure.WITHHELD:
+        assert not [v for v in shown if isinstance(v, int) and v >= limit]
 
 
 # ---- properties of the EXTERNAL edition's tables
