@@ -211,9 +211,12 @@ def _save_version(job_id, snapshot):
             status=ReportStatus.DRAFT, figures=snapshot, generated_by=job.requested_by,
             # The narrative carries over from the latest earlier version, to be revised.
             **{f: getattr(latest, f) if latest else "" for f in NARRATIVE_FIELDS})
-        replaced = list(quarter.filter(status__in=REPLACEABLE).exclude(pk=report.pk).values_list("pk", flat=True))
-        QuarterlyReport.objects.filter(pk__in=replaced).update(status=ReportStatus.SUPERSEDED,
-                                                              edit_version=F("edit_version") + 1)
+        # Locked, so that a release committing meanwhile is seen: a version released while this one
+        # was built stays released.
+        replaced = list(quarter.filter(status__in=REPLACEABLE).exclude(pk=report.pk).select_for_update()
+                        .values_list("pk", flat=True))
+        QuarterlyReport.objects.filter(pk__in=replaced, status__in=REPLACEABLE).update(
+            status=ReportStatus.SUPERSEDED, edit_version=F("edit_version") + 1)
         job.report = report
         job.state = JobState.DONE
         job.progress = 100
@@ -303,11 +306,15 @@ def draft_ended_quarters(today=None):
     year, quarter = quarterly.last_ended_quarter(today)
     made, failed = [], []
     for mission in Mission.objects.order_by("pk"):
-        if QuarterlyReport.objects.filter(mission=mission, year=year, quarter=quarter).exists():
-            continue
-        job = (ReportJob.objects.filter(mission=mission, year=year, quarter=quarter, requested_by__isnull=True,
-                                        report__isnull=True).order_by("pk").first()
-               or start_job(mission=mission, year=year, quarter=quarter, today=today))
+        with transaction.atomic():
+            # Two runs at once (a retry beside the next beat): the second waits here, then finds the
+            # first one's job and runs that (run_job makes one version per job).
+            Mission.objects.select_for_update().only("pk").get(pk=mission.pk)
+            if QuarterlyReport.objects.filter(mission=mission, year=year, quarter=quarter).exists():
+                continue
+            job = (ReportJob.objects.filter(mission=mission, year=year, quarter=quarter, requested_by__isnull=True,
+                                            report__isnull=True).order_by("pk").first()
+                   or start_job(mission=mission, year=year, quarter=quarter, today=today))
         try:
             made.append(run_job(job.pk).pk)
         except DatabaseError:

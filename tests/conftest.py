@@ -21,6 +21,7 @@ from incidents.models import FormOfViolence, Party, PartyAlias
 
 PASSWORD = "correct-horse-battery-9"
 append_only = importlib.import_module("crsv_mis.migrations.0002_audit_append_only")
+reports_kept = importlib.import_module("reporting.migrations.0003_released_reports_never_deleted")
 
 
 @pytest.fixture(autouse=True)
@@ -50,10 +51,12 @@ def audit_trail_flushable(request):
     if connection.vendor != "sqlite":
         return
     with connection.cursor() as cursor:
-        for statement in append_only.SQLITE_REVERSE:
+        for statement in append_only.SQLITE_REVERSE + reports_kept.SQLITE_REVERSE:
             cursor.execute(statement)
         cursor.execute("DELETE FROM crsv_mis_auditevent")
-        for statement in append_only.SQLITE:
+        for table in ("reporting_reportfile", "reporting_reportjob", "reporting_quarterlyreport"):
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed names
+        for statement in append_only.SQLITE + reports_kept.SQLITE:
             cursor.execute(statement)
 
 

@@ -9,6 +9,8 @@ small-cell suppression (crsv_mis.disclosure), places no finer than the province,
 where no count on it is suppressed. See `_outside_the_room`.
 """
 
+import datetime
+
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -43,6 +45,7 @@ CHARTED = ("form", "party_type")
 # key it has, so no total recomputes one of their cells.
 ADD_UP_TO_INCIDENTS = ("admin1", "verification_status", "site_type")
 TREND_MONTHS = 12
+TREND_QUARTERS = 5
 
 
 class MonthField(forms.CharField):
@@ -60,19 +63,68 @@ class MonthField(forms.CharField):
             raise forms.ValidationError(_("Enter a month as YYYY-MM, for example 2026-01.")) from None
 
 
+def parse_quarter(text):
+    """"YYYY-Qn" -> (year, quarter); ValueError for anything else."""
+    text = (text or "").strip().upper()
+    if len(text) != 7 or text[4:6] != "-Q" or not text[:4].isdigit() or text[6] not in "1234":
+        raise ValueError(f"not a quarter: {text!r}")
+    return int(text[:4]), int(text[6])
+
+
+def quarter_key(year, quarter):
+    return f"{year:04d}-Q{quarter}"
+
+
+def quarter_period(year, quarter):
+    first = datetime.date(year, 3 * (quarter - 1) + 1, 1)
+    return first, stats.add_months(first, 2)
+
+
+def shift_quarter(year, quarter, by):
+    index = year * 4 + quarter - 1 + by
+    return index // 4, index % 4 + 1
+
+
+class QuarterField(forms.CharField):
+    """A calendar quarter as "YYYY-Qn", cleaned to (year, quarter)."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        try:
+            return parse_quarter(value)
+        except ValueError:
+            raise forms.ValidationError(_("Choose a quarter, for example 2026-Q1.")) from None
+
+
 class PeriodForm(forms.Form):
-    """`?month=YYYY-MM` for one month, or `?from=YYYY-MM&to=YYYY-MM` for a range."""
+    """`?month=YYYY-MM` for one month, `?from=YYYY-MM&to=YYYY-MM` for a range, or `?quarter=YYYY-Qn`.
+
+    Outside the MARA room (`by_quarter`), only whole calendar quarters: figures of overlapping
+    periods (a month, then the month and the one before) would give away a small count as their
+    difference; quarters never overlap, and each is suppressed the same way whenever it is shown.
+    """
 
     month = MonthField(label=gettext_lazy("Month"), required=False)
+    quarter = QuarterField(label=gettext_lazy("Quarter"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, by_quarter=False, **kwargs):
         super().__init__(*args, **kwargs)
+        self.by_quarter = by_quarter
         # "from" is a Python keyword, so these two fields cannot be class attributes.
         self.fields["from"] = MonthField(label=gettext_lazy("From"), required=False)
         self.fields["to"] = MonthField(label=gettext_lazy("To"), required=False)
 
     def clean(self):
         data = super().clean()
+        if self.by_quarter:
+            for field in ("month", "from", "to"):
+                if data.get(field):
+                    self.add_error("quarter", _("Figures outside the MARA room are shown by quarter: choose a "
+                                                "quarter."))
+                    break
+            return data
         start, end = data.get("from"), data.get("to")
         if start or end:
             if not start and "from" not in self.errors:
@@ -86,12 +138,18 @@ class PeriodForm(forms.Form):
         return data
 
     def period(self, today):
-        """(first month, last month); the current month when nothing was asked."""
+        """(first month, last month); the current month (by quarter: quarter) when nothing was asked."""
         data = self.cleaned_data if self.is_bound else {}
+        if self.by_quarter or data.get("quarter"):
+            return quarter_period(*(data.get("quarter") or current_quarter(today)))
         if data.get("from") and data.get("to"):
             return data["from"], data["to"]
         month = data.get("month") or stats.month_start(today)
         return month, month
+
+
+def current_quarter(today):
+    return today.year, (today.month - 1) // 3 + 1
 
 
 def _month_label(day):
@@ -114,13 +172,17 @@ def _bar_chart(rows, chart_title, start, end):
         [(r["label"], r["count"]) for r in rows], title=str(chart_title), description=_period_description(start, end)))
 
 
-def _trend_chart(trend):
-    months = [row["month"] for row in trend]
+def _trend_chart(trend, by_quarter=False):
+    periods = [row["month"] for row in trend]
+    if by_quarter:
+        title = _("Incidents and victims per quarter")
+        description = _("Incidents and victims per quarter of the incident date, from %(first)s to %(last)s.")
+    else:
+        title = _("Incidents and victims per month")
+        description = _("Incidents and victims per month of the incident date, from %(first)s to %(last)s.")
     return mark_safe(charts.month_chart(  # noqa: S308 - charts.py escapes every label
-        months, [(_("Incidents"), [r["incidents"] for r in trend]), (_("Victims"), [r["victims"] for r in trend])],
-        title=_("Incidents and victims per month"),
-        description=_("Incidents and victims per month of the incident date, from %(first)s to %(last)s.")
-        % {"first": months[0], "last": months[-1]}))
+        periods, [(_("Incidents"), [r["incidents"] for r in trend]), (_("Victims"), [r["victims"] for r in trend])],
+        title=title, description=description % {"first": periods[0], "last": periods[-1]}))
 
 
 def _layout(counted, trend, start, end):
@@ -156,13 +218,13 @@ def _layout(counted, trend, start, end):
     }
 
 
-def _outside_the_room(counted, trend, scope, start, end):
+def _outside_the_room(counted, scope, start, end, before_totals=None):
     """The same figures as _layout, as they may leave the MARA room (leadership).
 
     - Every count passes primary suppression: from 1 to threshold - 1 it reads "<5".
     - A column whose cells add up to a total shown on the page (victims per victim group add up to
       the victims, provinces, verification statuses and types of site to the incidents, the months
-      of the period in the trend to the period's totals) passes secondary suppression against it
+      passes secondary suppression against it
       (disclosure.suppress), so no small cell can be worked out as the total minus the others.
       Should a column have to withhold its total, the Totals table withholds it too.
     - A comparison (the change against the year before, a hotspot's rise) is withheld when either
@@ -173,10 +235,9 @@ def _outside_the_room(counted, trend, scope, start, end):
     - Charts are drawn only when no count they would draw is suppressed: a bar or a point is an
       exact height (and carries its value), and "<5" has no height. The form and perpetrator type
       charts are then left out; their tables still show the suppressed counts.
-    - The trend chart likewise: it is drawn only when every month (incidents and victims) is 0 or
-      at least the threshold, and no month had to be withheld. Otherwise the monthly table is shown
-      in its place, open, with its suppressed cells. A chart with the small months cut out, or
-      drawn at a made-up height, would mislead a reader about the trend; the table does not.
+    - Periods are whole quarters (PeriodForm), so no two periods overlap. The totals of another
+      quarter (the same quarter a year before; the quarterly trend, see _quarterly_trend) are shown
+      as that quarter's own page shows them, so that no quarter is shown two ways.
     """
     withheld_totals = set()
 
@@ -223,19 +284,6 @@ def _outside_the_room(counted, trend, scope, start, end):
         breakdowns.append({"key": key, "title": caption, "chart_title": chart_title, "chart": chart,
                            "rows": [{**r, "count": value} for r, value in zip(rows, shown, strict=True)]})
 
-    first, last = stats.month_key(start), stats.month_key(end)
-    inside = [i for i, row in enumerate(trend) if first <= row["month"] <= last]
-    shown_trend = {}
-    for unit in ("incidents", "victims"):
-        values = [row[unit] for row in trend]
-        shown = primary(values)
-        for i, value in zip(inside, with_total([values[i] for i in inside], totals[unit], unit), strict=True):
-            shown[i] = value
-        shown_trend[unit] = shown
-    unsuppressed = all(shown_trend[unit] == [row[unit] for row in trend] for unit in shown_trend)
-    rows = [{"month": row["month"], "incidents": shown_trend["incidents"][i], "victims": shown_trend["victims"][i]}
-            for i, row in enumerate(trend)]
-
     hot = figures.hotspots(scope, start=start, end=end, level="admin1")
     previous_start = stats.parse_month(hot["previous_period"]["from"])
     previous_end = stats.parse_month(hot["previous_period"]["to"])
@@ -258,8 +306,11 @@ def _outside_the_room(counted, trend, scope, start, end):
 
     shown_totals = {"incidents": total(totals["incidents"], "incidents"),
                     "victims": total(totals["victims"], "victims")}
-    shown_before = {"incidents": primary([totals_before["incidents"]])[0],
-                    "victims": total(totals_before["victims"], "victims_before")}
+    if before_totals is None:
+        shown_before = {"incidents": primary([totals_before["incidents"]])[0],
+                        "victims": total(totals_before["victims"], "victims_before")}
+    else:  # as that period's own page shows them
+        shown_before = before_totals
 
     def change(unit):
         now, before = shown_totals[unit], shown_before[unit]
@@ -275,13 +326,42 @@ def _outside_the_room(counted, trend, scope, start, end):
                                              stats.parse_month(year_before["period"]["to"])),
         "groups": groups,
         "breakdowns": breakdowns,
-        "trend": rows,
-        "trend_chart": _trend_chart(trend) if unsuppressed else None,
         "hotspots": {**hot, "most_incidents": [area(r) for r in hot["most_incidents"]],
                      "sharpest_rise": [area(r) for r in hot["sharpest_rise"]]},
         "previous_period_label": _period_label(previous_start, previous_end),
         "provinces_only": True,
     }
+
+
+def _shown_totals(scope, start, end):
+    """The totals of a period as its own page shows them outside the MARA room."""
+    return _outside_the_room(figures.period_figures(scope, start=start, end=end), scope, start, end)["totals"]
+
+
+def _quarterly_trend(scope, start, shown_now):
+    """Outside the MARA room, the trend is the quarter and the four before it, each as its own page
+    shows its totals: months would add up to a quarter's total and give a small month away. The
+    chart is drawn only when no value on it is suppressed."""
+    year, quarter = current_quarter(start)
+    rows = []
+    for back in range(TREND_QUARTERS - 1, 0, -1):
+        y, q = shift_quarter(year, quarter, -back)
+        rows.append({"month": quarter_key(y, q), **_shown_totals(scope, *quarter_period(y, q))})
+    rows.append({"month": quarter_key(year, quarter), **shown_now})
+    exact = all(isinstance(row[unit], int) and (row[unit] == 0 or row[unit] >= disclosure.threshold())
+                for row in rows for unit in ("incidents", "victims"))
+    return {"trend": rows, "trend_chart": _trend_chart(rows, by_quarter=True) if exact else None,
+            "trend_by_quarter": True}
+
+
+def _quarter_choices(start, today):
+    """Leadership's quarter picker: the quarter shown, the one before and after, the last five years."""
+    shown, now = current_quarter(start), current_quarter(today)
+    choices = [quarter_key(*shift_quarter(*now, -back)) for back in range(20)]
+    after = shift_quarter(*shown, 1)
+    return {"quarter": quarter_key(*shown), "quarter_choices": choices,
+            "previous_quarter": quarter_key(*shift_quarter(*shown, -1)),
+            "next_quarter": quarter_key(*after) if after <= now else ""}
 
 
 def _form_values(request, start=None, end=None):
@@ -300,10 +380,12 @@ def dashboard(request):
     if scope is None:  # an aggregate reader attached to no mission has nothing to count
         raise PermissionDenied
     in_the_room = access.can_read_fine_aggregates(request.user)
-    form = PeriodForm(request.GET or None)
+    form = PeriodForm(request.GET or None, by_quarter=not in_the_room)
     today = timezone.localdate()
     if form.is_bound and not form.is_valid():
-        return render(request, "reporting/dashboard.html", {"form": form, "values": _form_values(request)}, status=400)
+        return render(request, "reporting/dashboard.html", {
+            "form": form, "values": _form_values(request), "suppressed": not in_the_room,
+            **({} if in_the_room else _quarter_choices(stats.month_start(today), today))}, status=400)
     start, end = form.period(today)
     counted = figures.period_figures(scope, start=start, end=end)
     # A range longer than a year is charted whole; a month or short range shows the last twelve months.
@@ -311,7 +393,10 @@ def dashboard(request):
     if in_the_room:
         laid_out = _layout(counted, trend, start, end)
     else:
-        laid_out = _outside_the_room(counted, trend, scope, start, end)
+        before = counted["year_before"]["period"]
+        laid_out = _outside_the_room(counted, scope, start, end, before_totals=_shown_totals(
+            scope, stats.parse_month(before["from"]), stats.parse_month(before["to"])))
+        laid_out.update(_quarterly_trend(scope, start, laid_out["totals"]))
     audit.record("stats.dashboard_view", request=request,
                  detail={"from": stats.month_key(start), "to": stats.month_key(end)})
     single = start == end
@@ -325,6 +410,7 @@ def dashboard(request):
         "next_month": stats.month_key(stats.add_months(start, 1)) if single and start < this_month else "",
         "figures": laid_out,
         "suppressed": not in_the_room,
+        **({} if in_the_room else _quarter_choices(start, today)),
         "threshold": disclosure.threshold(),
         "withheld_mark": disclosure.WITHHELD,
     })

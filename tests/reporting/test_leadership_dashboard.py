@@ -17,6 +17,7 @@ from tests.conftest import victim_data
 
 URL = "/mara/dashboard/"
 MARCH = "?month=2026-03"
+Q1 = "?quarter=2026-Q1"  # leadership reads whole quarters only
 MARA_ROOM = ("MARA_CHAIR", "MARA_MEMBER", "SWPA")
 TERRITORIES = ("Ashdale", "Birchford")
 
@@ -64,7 +65,7 @@ def six_north_two_south(make_incident, gazetteer):
 
 def test_it_shows_leadership_less_than_five_where_the_mara_chair_sees_three(users, login, three_in_march):
     assert totals(page(login(users["MARA_CHAIR"])), "Incidents")[0] == "3"
-    leader = page(login(users["LEADERSHIP"]))
+    leader = page(login(users["LEADERSHIP"]), Q1)
     assert totals(leader, "Incidents")[0] == "&lt;5"
     assert totals(leader, "Victims / survivors")[0] == "&lt;5"
     assert rows(leader, "by-form") == {"Rape (including gang rape)": "&lt;5"}
@@ -73,22 +74,22 @@ def test_it_shows_leadership_less_than_five_where_the_mara_chair_sees_three(user
 
 
 def test_it_explains_the_suppression_to_leadership_only(users, login, three_in_march):
-    assert 'id="suppression-note"' in page(login(users["LEADERSHIP"]))
+    assert 'id="suppression-note"' in page(login(users["LEADERSHIP"]), Q1)
     assert 'id="suppression-note"' not in page(login(users["MARA_CHAIR"]))
 
 
 def test_it_never_names_a_territory_to_leadership(users, login, six_north_two_south):
-    leader = page(login(users["LEADERSHIP"]))
+    leader = page(login(users["LEADERSHIP"]), Q1)
     for name in (*TERRITORIES, "Territor", "territor", "Quillby"):
         assert name not in leader, name
     hotspots = section(leader, "hotspots-title")
-    assert "Provinces compared with February 2026" in hotspots
+    assert "Provinces compared with October 2025 to December 2025" in hotspots
     assert '<th scope="row">Northmark</th>' in hotspots and '<th scope="row">Southmark</th>' in hotspots
 
 
 def test_it_withholds_a_second_province_so_the_small_one_cannot_be_recomputed(users, login, six_north_two_south):
     assert rows(page(login(users["MARA_CHAIR"])), "by-admin1") == {"Northmark": "6", "Southmark": "2"}
-    leader = page(login(users["LEADERSHIP"]))
+    leader = page(login(users["LEADERSHIP"]), Q1)
     assert totals(leader, "Incidents")[0] == "8"
     # 8 - 6 would give the 2 of Southmark: Northmark's 6 is withheld.
     assert rows(leader, "by-admin1") == {"Northmark": "x", "Southmark": "&lt;5"}
@@ -97,7 +98,7 @@ def test_it_withholds_a_second_province_so_the_small_one_cannot_be_recomputed(us
 
 
 def test_it_withholds_a_second_victim_group_against_the_victims_total(users, login, six_north_two_south):
-    leader = page(login(users["LEADERSHIP"]))
+    leader = page(login(users["LEADERSHIP"]), Q1)
     assert totals(leader, "Victims / survivors")[0] == "8"
     assert rows(leader, "groups-title", "Victims") == {"Women": "x", "Men": "&lt;5", "Girls": "0", "Boys": "0",
                                                         "Unknown": "0"}
@@ -110,37 +111,61 @@ def test_it_withholds_the_change_when_either_side_is_suppressed(users, login, ma
     on(datetime.date(2026, 3, 5), make_incident, gazetteer, n=7)
     on(datetime.date(2025, 3, 5), make_incident, gazetteer, n=3)
     assert totals(page(login(users["MARA_CHAIR"])), "Incidents") == ["7", "3", "+4 (+133.3%)"]
-    assert totals(page(login(users["LEADERSHIP"])), "Incidents") == ["7", "&lt;5", "x"]
+    assert totals(page(login(users["LEADERSHIP"]), Q1), "Incidents") == ["7", "&lt;5", "x"]
 
 
 def test_it_withholds_the_rise_of_a_province_that_shows_a_small_count(users, login, make_incident, gazetteer):
     on(datetime.date(2026, 3, 5), make_incident, gazetteer, place="south", n=3)
-    rise = section(page(login(users["LEADERSHIP"])), "hotspots-title").split("Sharpest rise")[1]
+    rise = section(page(login(users["LEADERSHIP"]), Q1), "hotspots-title").split("Sharpest rise")[1]
     assert '<td data-label="Rise">x</td>' in rise
     assert "+3" not in rise
 
 
 def test_it_draws_the_charts_only_when_no_count_on_them_is_suppressed(users, login, make_incident, gazetteer):
     on(datetime.date(2026, 3, 5), make_incident, gazetteer, n=5)
-    leader = page(login(users["LEADERSHIP"]))
-    assert 'aria-label="Incidents and victims per month"' in leader  # every month is 0 or 5
+    leader = page(login(users["LEADERSHIP"]), Q1)
+    assert 'aria-label="Incidents and victims per quarter"' in leader  # every quarter is 0 or 5
     assert 'aria-label="Incidents by form of CRSV"' in leader
     assert 'aria-label="Incidents by type of alleged perpetrator"' in leader
 
-    on(datetime.date(2026, 1, 5), make_incident, gazetteer, forms=("SEXUAL_SLAVERY",))
-    leader = page(login(users["LEADERSHIP"]))
-    assert 'aria-label="Incidents and victims per month"' not in leader  # January 2026 holds 1
-    assert "No chart: some months are below 5" in leader
+    on(datetime.date(2025, 11, 5), make_incident, gazetteer, forms=("SEXUAL_SLAVERY",))
+    leader = page(login(users["LEADERSHIP"]), Q1)
+    assert 'aria-label="Incidents and victims per quarter"' not in leader  # 2025 Q4 holds 1
+    assert "No chart: some quarters are below 5" in leader
     trend = section(leader, "trend-title")
-    assert re.search(r'>2026-01</td><td data-label="Incidents">&lt;5</td>', trend)
-    assert re.search(r'>2026-03</td><td data-label="Incidents">5</td>', trend)
+    assert re.search(r'>2025-Q4</td><td data-label="Incidents">&lt;5</td>', trend)
+    assert re.search(r'>2026-Q1</td><td data-label="Incidents">5</td>', trend)
     assert "<details>" not in trend  # the table stands in for the chart, open
 
     on(datetime.date(2026, 3, 6), make_incident, gazetteer, forms=("SEXUAL_SLAVERY",))
-    leader = page(login(users["LEADERSHIP"]))
+    leader = page(login(users["LEADERSHIP"]), Q1)
     assert rows(leader, "by-form") == {"Rape (including gang rape)": "5", "Sexual slavery": "&lt;5"}
     assert 'aria-label="Incidents by form of CRSV"' not in leader
     assert 'aria-label="Incidents by type of alleged perpetrator"' in leader  # 6 by one type, nothing small
+
+
+@pytest.mark.parametrize("query", (MARCH, "?from=2026-02&to=2026-03"))
+def test_leadership_reads_whole_quarters_only_so_overlapping_periods_give_nothing_away(users, login, query,
+                                                                                        three_in_march):
+    # February alone, then February and March: their difference would be March's small count.
+    response = login(users["LEADERSHIP"]).get(URL + query)
+    assert response.status_code == 400
+    assert "shown by quarter" in response.content.decode()
+    assert not AuditEvent.objects.filter(action="stats.dashboard_view").exists()
+
+
+def test_another_quarter_in_the_trend_reads_as_its_own_page_shows_it(users, login, make_incident, gazetteer):
+    # 2025 Q4: five in the north, one in the south. Its own page withholds the north ("x") and,
+    # since x is at least 5, the total too: 6 would give the south's 1.
+    on(datetime.date(2025, 11, 5), make_incident, gazetteer, n=5)
+    on(datetime.date(2025, 11, 6), make_incident, gazetteer, place="south")
+    on(datetime.date(2026, 3, 5), make_incident, gazetteer, n=5)
+    client = login(users["LEADERSHIP"])
+    q4 = page(client, "?quarter=2025-Q4")
+    assert rows(q4, "by-admin1") == {"Northmark": "x", "Southmark": "&lt;5"}
+    assert totals(q4, "Incidents")[0] == "x"
+    trend = section(page(client, Q1), "trend-title")
+    assert re.search(r'>2025-Q4</td><td data-label="Incidents">x</td>', trend), trend
 
 
 @pytest.mark.parametrize("role", MARA_ROOM)
@@ -158,7 +183,7 @@ def test_it_leaves_the_mara_room_every_exact_count_and_the_territories(role, use
 
 
 def test_leadership_views_are_audited_with_their_period(users, login, three_in_march):
-    page(login(users["LEADERSHIP"]), "?from=2026-01&to=2026-03")
+    page(login(users["LEADERSHIP"]), Q1)
     event = AuditEvent.objects.get(action="stats.dashboard_view")
     assert (event.username, event.detail) == ("leader", {"from": "2026-01", "to": "2026-03"})
 

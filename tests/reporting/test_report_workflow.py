@@ -7,7 +7,7 @@ import hashlib
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 
 from crsv_mis.models import AuditEvent, Mission, Role
 from reporting import services
@@ -184,6 +184,19 @@ def test_the_database_refuses_to_change_a_released_version_or_its_files(draft, u
         ReportFile.objects.filter(report=released).update(content=b"forged", sha256="0" * 64)
     stored = QuarterlyReport.objects.get(pk=released.pk)
     assert stored.key_messages == KEY_MESSAGES and stored.status == ReportStatus.RELEASED
+
+
+def test_the_database_refuses_to_delete_a_released_version_or_its_files(draft, users):
+    released = release(draft, users)
+    files = ReportFile.objects.filter(report=released).count()
+    with pytest.raises(DatabaseError), transaction.atomic():
+        ReportFile.objects.filter(report=released).delete()
+    with pytest.raises(DatabaseError), transaction.atomic():
+        # Raw, so that no foreign key of Django's gets in first: the trigger itself refuses.
+        with connection.cursor() as cursor:
+            cursor.execute("DELETE FROM reporting_quarterlyreport WHERE id = %s", [released.pk])
+    assert QuarterlyReport.objects.filter(pk=released.pk).exists()
+    assert ReportFile.objects.filter(report=released).count() == files == 6
 
 
 def test_regenerating_after_release_makes_version_2_and_keeps_version_1_released_with_its_checksums(
