@@ -3,10 +3,11 @@ twelve months as a chart, and hotspots. Aggregates only (layer C): never a refer
 narrative. Figures come from the rollup (reporting.figures, over figures.scope_for), charts from
 crsv_mis.charts; this module only reads the period, lays the figures out and records the view.
 
-The MARA room (SWPA, chair, members) reads every count, territories included. Leadership reads the
-same page as it may leave the MARA room (DOMAIN.md, "Survivor safety rules"): every count through
-small-cell suppression (crsv_mis.disclosure), places no finer than the province, and a chart only
-where no count on it is suppressed. See `_outside_the_room`.
+The MARA room (SWPA, chair, members) reads every count, territories included, for any month or range.
+Leadership reads the same page as it may leave the MARA room (DOMAIN.md, "Survivor safety rules"):
+whole quarters only, every count through small-cell suppression (crsv_mis.disclosure), places no
+finer than the province, and a chart only where no count on it is suppressed. See
+`_outside_the_room` and `_quarterly_trend`.
 """
 
 import datetime
