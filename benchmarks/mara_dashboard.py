@@ -9,7 +9,8 @@ by benchmarks/incidents_at_scale.py is reused when it already holds at least N i
 that script does (never dropped here).
 
 Measured, each R times after one warm-up (default 30), in process with django.test.Client:
-- the dashboard page for the last full month, as the SWPA and as the MARA chair;
+- the dashboard page for the last full month, as the SWPA and as the MARA chair, and for its
+  quarter as leadership;
 - the trends API over the last 24 full months, group_by=form and group_by=victim_group, as the
   MARA chair;
 - the plain SQL (connection.cursor, same filters as access.incidents_countable_by for the chair)
@@ -168,6 +169,12 @@ def main():
         call = page(client, f"/mara/dashboard/?month={month_q}")
         figure = timed(call, args.repeat)
         results.append((f"{username}: dashboard {month_q}", figure, query_count(call), None))
+    # Leadership reads whole quarters, with the four quarters before as the trend, suppressed.
+    quarter_q = f"{month.year}-Q{(month.month - 1) // 3 + 1}"
+    client = Client()
+    client.force_login(User.objects.get(username="leadership"))
+    call = page(client, f"/mara/dashboard/?quarter={quarter_q}")
+    results.append((f"leadership: dashboard {quarter_q}", timed(call, args.repeat), query_count(call), None))
 
     chair = User.objects.get(username="mara_chair")
     client = Client()
