@@ -44,6 +44,7 @@ from django.utils.translation import gettext_lazy
 from crsv_mis import charts as svg
 from crsv_mis import disclosure
 from crsv_mis.models import Location, LocationLevel, Mission
+from incidents import stats
 
 from .models import Edition
 
@@ -296,6 +297,16 @@ def _breakdown_note(key, external):
     return note
 
 
+def _label(group_by, row, clean):
+    """A breakdown row's label in the language of the rendering: coded keys (forms, types, groups,
+    statuses, sites) are labelled again from their code, since the snapshot was gathered in the
+    worker's language; names (places, parties) are kept as they were, a party's cleaned."""
+    dimension = stats.DIMENSIONS.get(group_by)
+    if dimension is not None and dimension.choices is not None:
+        return str(stats.label_for(dimension, row["key"], row["label"]))
+    return clean(row["label"]) if group_by == "party" else row["label"]
+
+
 def _breakdowns(snapshot, rules, clean):
     """The breakdown tables, plus what other tables must agree with: the shown cells by key of the
     province and verification tables."""
@@ -310,7 +321,7 @@ def _breakdowns(snapshot, rules, clean):
                 columns_shown[unit], total_shown[unit] = rules.column(values, totals[unit], unit)
             else:
                 columns_shown[unit], total_shown[unit] = rules.primary(values), None
-        labels = [clean(r["label"]) if key == "party" else r["label"] for r in rows]
+        labels = [_label(key, r, clean) for r in rows]
         table_rows = [[labels[i], columns_shown["incidents"][i], columns_shown["victims"][i]]
                       for i in range(len(rows))]
         total = [_("Total"), total_shown["incidents"], total_shown["victims"]] if adding else None
