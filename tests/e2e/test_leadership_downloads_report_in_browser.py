@@ -43,6 +43,15 @@ def test_leadership_downloads_the_released_quarter_pdf(live_server, users, missi
         assert download.suggested_filename == "DEMO-2026-Q1-v1-external.pdf"
         path = tmp_path / download.suggested_filename
         download.save_as(path)
+
+        # The trends, by quarter: the quarter is picked from a list, on the phone's width.
+        page.get_by_role("link", name="Trends").first.click()
+        page.get_by_label("Quarter", exact=True).select_option("2026-Q1")
+        page.get_by_role("button", name="Show the quarter").click()
+        expect(page).to_have_url(f"{live_server.url}/mara/dashboard/?quarter=2026-Q1")
+        expect(page.locator("#totals-title")).to_be_visible()
+        expect(page.locator("#suppression-note")).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360
     finally:
         context.close()
 
