@@ -273,3 +273,21 @@ def report_jobs_visible_to(user):
     if not can_read_report_drafts(user):
         return job_model.objects.none()
     return job_model.objects.filter(mission_id=user.mission_id)
+
+
+# ---- De-identified data set (reporting.deidentified)
+
+def can_export_deidentified(user):
+    """The de-identified data set is for the MARA room: chair, members and the SWPA."""
+    return _in_mission(user) and user.role in MARA_ROOM_ROLES
+
+
+def incidents_for_deidentified_export(user):
+    """What the de-identified data set holds: active incidents of the mission whose every victim
+    consented to de-identified sharing, outside any information-sharing protocol. The same for
+    the SWPA as for the MARA: the file is the MARA's, whoever downloads it."""
+    incident_model = apps.get_model("incidents", "Incident")
+    if not can_export_deidentified(user):
+        return incident_model.objects.none()
+    return incident_model.objects.filter(mission_id=user.mission_id, mara_shareable=True,
+                                         shared_under_isp=False).active()

@@ -4,7 +4,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import quarterly, sg_export
+from incidents import stats
+
+from . import deidentified, quarterly, sg_export
 from .models import QuarterlyReport
 from .services import FIRST_YEAR
 
@@ -15,6 +17,45 @@ QUARTERS = [(1, _("Q1 (January to March)")), (2, _("Q2 (April to June)")), (3, _
 def _years():
     this_year = timezone.localdate().year
     return [(y, str(y)) for y in range(this_year, FIRST_YEAR - 1, -1)]
+
+
+class MonthField(forms.CharField):
+    """A month as "YYYY-MM" (what <input type="month"> sends), cleaned to its first day."""
+
+    widget = forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM", "inputmode": "numeric"})
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        try:
+            return stats.parse_month(value)
+        except ValueError:
+            raise forms.ValidationError(_("Enter a month as YYYY-MM, for example 2026-01.")) from None
+
+
+class DeidentifiedExportForm(forms.Form):
+    """The months of the de-identified data set, and the format (sent by the button pressed)."""
+
+    format = forms.ChoiceField(label=_("Format"), choices=[(f, f.upper()) for f in deidentified.FORMATS])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # "from" is a Python keyword, so these two fields cannot be class attributes.
+        self.fields["from"] = MonthField(label=_("From"), help_text=_("First month of the incident date."))
+        self.fields["to"] = MonthField(label=_("To"), help_text=_("Last month, included."))
+        if not self.is_bound:
+            last = stats.add_months(timezone.localdate(), -1)
+            self.initial = {"from": stats.month_key(stats.add_months(last, -11)), "to": stats.month_key(last)}
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("from"), data.get("to")
+        if start and end:
+            for field, messages in stats.period_errors(start, end).items():
+                for message in messages:
+                    self.add_error(field, message)
+        return data
 
 
 class GenerateForm(forms.Form):

@@ -9,6 +9,7 @@ urlpatterns = [
     path("jobs/<int:pk>/retry/", views.report_job_retry, name="report_job_retry"),
     path("released/", views.report_released, name="report_released"),
     path("sg-annual/", views.sg_annual, name="sg_annual"),
+    path("deidentified/", views.deidentified_export, name="deidentified_export"),
     path("<int:pk>/", views.report_detail, name="report_detail"),
     path("<int:pk>/approve/", views.report_approve, name="report_approve"),
     path("<int:pk>/return/", views.report_return, name="report_return"),

@@ -26,6 +26,7 @@ from crsv_mis import access, audit, charts, disclosure
 from incidents import stats
 
 from .. import figures
+from ..forms import MonthField
 
 # The breakdowns, in the order the working group reads them (victim groups have their own table):
 # key, table caption, chart title.
@@ -47,21 +48,6 @@ CHARTED = ("form", "party_type")
 ADD_UP_TO_INCIDENTS = ("admin1", "verification_status", "site_type")
 TREND_MONTHS = 12
 TREND_QUARTERS = 5
-
-
-class MonthField(forms.CharField):
-    """A month as "YYYY-MM" (what <input type="month"> sends), cleaned to its first day."""
-
-    widget = forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM", "inputmode": "numeric"})
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        if not value:
-            return None
-        try:
-            return stats.parse_month(value)
-        except ValueError:
-            raise forms.ValidationError(_("Enter a month as YYYY-MM, for example 2026-01.")) from None
 
 
 def parse_quarter(text):

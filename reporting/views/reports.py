@@ -16,8 +16,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from crsv_mis import access, audit
 
-from .. import editions, services, sg_export
-from ..forms import GenerateForm, NarrativeForm, ReturnForm, SgExportForm
+from .. import deidentified, editions, services, sg_export
+from ..forms import DeidentifiedExportForm, GenerateForm, NarrativeForm, ReturnForm, SgExportForm
 from ..models import Edition, FileFormat, JobState, ReportStatus
 
 # Editions in URLs: readable, lower case.
@@ -270,3 +270,17 @@ def sg_annual(request):
                                                       form.cleaned_data["format"], user=user, request=request))
         return render(request, "reporting/sg_annual.html", {"form": form}, status=400)
     return render(request, "reporting/sg_annual.html", {"form": form})
+
+
+@login_required
+def deidentified_export(request):
+    user = request.user
+    _require(access.can_export_deidentified, user)
+    form = DeidentifiedExportForm(request.GET or None)
+    if form.is_bound:
+        if form.is_valid():
+            data = form.cleaned_data
+            return _file_response(*deidentified.download(user, data["from"], data["to"], data["format"],
+                                                         request=request))
+        return render(request, "reporting/deidentified.html", {"form": form}, status=400)
+    return render(request, "reporting/deidentified.html", {"form": form})

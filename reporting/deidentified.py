@@ -1,0 +1,148 @@
+"""The de-identified data set (DOMAIN.md, "Survivor safety rules", layer B): one row per incident for
+the MARA room's own analysis, as CSV or XLSX.
+
+What it holds and what it never holds:
+- only incidents whose every victim consented to de-identified sharing with the MARA, and never
+  information received under an information-sharing protocol (access.incidents_for_deidentified_export);
+- dates to the month (incident and reported), places to the territory (admin2), codes for every
+  category, victims counted by group (women, men, girls, boys, unknown), perpetrator types and
+  named parties;
+- no reference, name, contact, narrative, summary, locality or coordinates: nothing typed about a
+  person. Text that reaches a cell (place and party names) is neutralised against formula injection.
+Record-level data does not leave the MARA room, so counts are not suppressed here; the "About"
+sheet says so. Every download is audited with the file's SHA-256.
+"""
+
+import csv
+import hashlib
+import io
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from crsv_mis import access, audit
+from incidents import stats
+from incidents.models import Perpetrator, Victim
+from incidents.stats import VICTIM_GROUP_ORDER
+
+from .render import neutralise
+
+FORMATS = ("xlsx", "csv")
+CONTENT_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
+SEPARATOR = ";"
+
+
+def header():
+    groups = [_("Victims: %(group)s") % {"group": str(code.label)} for code in VICTIM_GROUP_ORDER]
+    return [_("Row"), _("Month of the incident"), _("Date precision"), _("Month reported"),
+            _("Province code"), _("Province"), _("Territory code"), _("Territory"), _("Type of site"),
+            _("Forms of CRSV"), _("Victims"), *groups, _("Types of alleged perpetrator"),
+            _("Named parties"), _("Verification status"), _("Conflict nexus"), _("Source of information")]
+
+
+def incidents(user, start, end):
+    """The incidents of the data set for the months `start`..`end`, oldest first."""
+    return (access.incidents_for_deidentified_export(user)
+            .filter(incident_date__gte=stats.month_start(start), incident_date__lt=stats.add_months(end, 1))
+            .select_related("admin1", "admin2")
+            .prefetch_related("forms", Prefetch("victims", queryset=Victim.objects.only("incident_id", "victim_group")),
+                              Prefetch("perpetrators", queryset=Perpetrator.objects.select_related("party")))
+            .order_by("incident_date", "pk"))
+
+
+def table(user, start, end):
+    """Header first, then one row per incident, as it goes into the file."""
+    lines = [header()]
+    for number, incident in enumerate(incidents(user, start, end), start=1):
+        groups = [v.victim_group for v in incident.victims.all()]
+        perpetrators = list(incident.perpetrators.all())
+        lines.append([
+            number,
+            stats.month_key(incident.incident_date),
+            incident.incident_date_precision,
+            stats.month_key(incident.reported_date),
+            incident.admin1.pcode, neutralise(incident.admin1.name),
+            incident.admin2.pcode if incident.admin2 else "",
+            neutralise(incident.admin2.name) if incident.admin2 else "",
+            incident.site_type,
+            SEPARATOR.join(sorted(f.code for f in incident.forms.all())),
+            len(groups),
+            *[groups.count(str(code)) for code in VICTIM_GROUP_ORDER],
+            SEPARATOR.join(sorted({p.party_type for p in perpetrators})),
+            neutralise(SEPARATOR.join(sorted({p.party.name for p in perpetrators if p.party}))),
+            incident.status,
+            incident.conflict_nexus,
+            incident.source_type,
+        ])
+    return lines
+
+
+def about(user, start, end, rows):
+    return [
+        [_("De-identified incident data set")],
+        [_("Mission"), neutralise(user.mission.name)],
+        [_("Period"), f"{stats.month_key(start)} – {stats.month_key(end)}"],
+        [_("Incidents"), rows],
+        [_("Generated"), timezone.localtime().strftime("%Y-%m-%d %H:%M")],
+        [_("Held"), _("Incidents whose every victim consented to de-identified sharing with the MARA, outside any "
+                      "information-sharing protocol; archived incidents are left out.")],
+        [_("Left out"), _("References, names, contacts, narratives, summaries, localities and coordinates. Dates "
+                          "are given to the month, places to the territory.")],
+        [_("Codes"), _("Categories are the stable codes of the reference lists; several values are separated "
+                       "by \"%(sep)s\".") % {"sep": SEPARATOR}],
+        [_("Use"), _("For the MARA room only: these are records, not figures, and small counts are not "
+                     "suppressed. Do not share this file outside the working group.")],
+        [_("Caveat"), _("CRSV is heavily under-reported: the incidents here are a minimum.")],
+    ]
+
+
+def as_xlsx(user, start, end):
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    lines = table(user, start, end)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("Incidents")[:31]
+    for line in lines:
+        sheet.append(line)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "C2"
+    notes = book.create_sheet(_("About")[:31])
+    for line in about(user, start, end, len(lines) - 1):
+        notes.append(line)
+    notes.column_dimensions["A"].width = 18
+    notes.column_dimensions["B"].width = 100
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def as_csv(user, start, end):
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(table(user, start, end))
+    # With a byte-order mark, spreadsheet programs read the accents of French names right.
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def download(user, start, end, fmt, *, request=None):
+    """(bytes, filename, content_type, sha256) of the data set for `start`..`end`, audited."""
+    if not access.can_export_deidentified(user):
+        raise PermissionDenied
+    if fmt not in FORMATS or stats.period_errors(start, end):
+        raise ValueError((start, end, fmt))
+    data = as_xlsx(user, start, end) if fmt == "xlsx" else as_csv(user, start, end)
+    digest = hashlib.sha256(data).hexdigest()
+    rows = access.incidents_for_deidentified_export(user).filter(
+        incident_date__gte=stats.month_start(start), incident_date__lt=stats.add_months(end, 1)).count()
+    audit.record("export.deidentified", user=user, obj=user.mission, request=request,
+                 detail={"from": stats.month_key(start), "to": stats.month_key(end), "format": fmt,
+                         "incidents": rows, "sha256": digest, "size": len(data)})
+    name = f"{user.mission.code}-deidentified-{stats.month_key(start)}-{stats.month_key(end)}.{fmt}"
+    return data, name, CONTENT_TYPES[fmt], digest
