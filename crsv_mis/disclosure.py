@@ -29,7 +29,8 @@ def suppress(values, total=None, threshold_value=None):
 
     Secondary suppression, when the row shows a total its cells add up to: a reader knows the hidden
     cells add up to the total minus the shown ones, that each "<5" is from 1 to 4 and that each "x"
-    is at least 5 (it is withheld, not small). From that alone no small cell may be worked out
+    is at least 5 (it is withheld, not small) and at most the smallest count still shown (they are
+    withheld smallest first). From that alone no small cell may be worked out
     exactly: while one could (one "<5" beside shown cells; [5, 1] of 6 shown as x and <5; two <5
     adding up to 2), the smallest count still shown is withheld as WITHHELD ("x"); if none is left,
     the total is withheld.
@@ -66,10 +67,25 @@ def _none_pinned(values, small, withheld, total, limit):
         return True  # "<2" can only be 1: the mark itself says it, not the total
     hidden_sum = total - sum(v for i, v in enumerate(values) if v is not None and i not in small | withheld)
     lows = {i: 1 for i in small} | {i: limit for i in withheld}
+    # Counts are withheld smallest first, and the rule is public: a withheld count is at most the
+    # smallest count still shown (unbounded when none is).
+    still_shown = [v for i, v in enumerate(values) if v is not None and v >= limit and i not in withheld]
+    withheld_high = min(still_shown) if still_shown else None
+    highs = {i: limit - 1 for i in small} | {i: withheld_high for i in withheld}
     for i in small:
-        others_low = sum(low for j, low in lows.items() if j != i)
-        most = min(limit - 1, hidden_sum - others_low)
-        least = 1 if withheld else max(1, hidden_sum - (limit - 1) * (len(small) - 1))
+        others = [j for j in lows if j != i]
+        most = min(limit - 1, hidden_sum - sum(lows[j] for j in others))
+        if any(highs[j] is None for j in others):
+            least = 1
+        else:
+            least = max(1, hidden_sum - sum(highs[j] for j in others))
         if most <= least:
             return False
     return True
+
+
+def withhold_exact(shown, threshold_value=None):
+    """A column already suppressed, with every exact count from the threshold up withheld as well:
+    for a column that adds up to a total withheld elsewhere (zeros stay: they add nothing)."""
+    limit = threshold() if threshold_value is None else threshold_value
+    return [WITHHELD if isinstance(v, int) and v >= limit else v for v in shown]

@@ -109,11 +109,18 @@ def month_key(day):
     return f"{day.year:04d}-{day.month:02d}"
 
 
+# The years a month may be asked for (anything else is a typing error).
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+
 def parse_month(text):
     """"YYYY-MM" -> first day of that month; ValueError for anything else."""
     text = (text or "").strip()
     if len(text) != 7 or text[4] != "-" or not (text[:4].isdigit() and text[5:].isdigit()):
         raise ValueError(f"not a month: {text!r}")
+    if not FIRST_YEAR <= int(text[:4]) <= LAST_YEAR:
+        # Counting reaches a year before and a month after: keep every date a real one.
+        raise ValueError(f"month out of range: {text!r}")
     return datetime.date(int(text[:4]), int(text[5:]), 1)
 
 

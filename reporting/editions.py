@@ -311,8 +311,8 @@ def _breakdowns(snapshot, rules, clean):
     """The breakdown tables, plus what other tables must agree with: the shown cells by key of the
     province and verification tables."""
     totals = snapshot["totals"]
-    result, shown_by_key = {}, {}
-    for key, title, first, adding in BREAKDOWNS:
+    result, shown_by_key, shown = {}, {}, {}
+    for key, _title, _first, adding in BREAKDOWNS:
         rows = snapshot["by"].get(key, [])
         columns_shown, total_shown = {}, {}
         for unit in UNITS:
@@ -321,6 +321,17 @@ def _breakdowns(snapshot, rules, clean):
                 columns_shown[unit], total_shown[unit] = rules.column(values, totals[unit], unit)
             else:
                 columns_shown[unit], total_shown[unit] = rules.primary(values), None
+        shown[key] = columns_shown, total_shown
+    for key, _title, _first, adding in BREAKDOWNS:
+        for unit in set(adding) & rules.withheld_totals:
+            # One table had to withhold this total: every other table that adds up to it withholds
+            # its exact counts too, or their sum would give the total back.
+            columns_shown, total_shown = shown[key]
+            columns_shown[unit] = disclosure.withhold_exact(columns_shown[unit], rules.limit)
+            total_shown[unit] = WITHHELD
+    for key, title, first, adding in BREAKDOWNS:
+        rows = snapshot["by"].get(key, [])
+        columns_shown, total_shown = shown[key]
         labels = [_label(key, r, clean) for r in rows]
         table_rows = [[labels[i], columns_shown["incidents"][i], columns_shown["victims"][i]]
                       for i in range(len(rows))]

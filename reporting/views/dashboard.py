@@ -55,6 +55,8 @@ def parse_quarter(text):
     text = (text or "").strip().upper()
     if len(text) != 7 or text[4:6] != "-Q" or not text[:4].isdigit() or text[6] not in "1234":
         raise ValueError(f"not a quarter: {text!r}")
+    if not stats.FIRST_YEAR <= int(text[:4]) <= stats.LAST_YEAR:
+        raise ValueError(f"quarter out of range: {text!r}")
     return int(text[:4]), int(text[6])
 
 
@@ -257,14 +259,20 @@ def _outside_the_room(counted, scope, start, end, before_totals=None):
     groups = [{"label": r["label"], **{column: shown[i] for column, shown in columns.items()}}
               for i, r in enumerate(victims)]
 
-    breakdowns, by_province = [], {}
+    breakdowns, by_province, shown_by = [], {}, {}
+    for key, _caption, _chart_title in BREAKDOWNS:
+        values = [r["count"] for r in counted["incidents_by"][key]]
+        shown_by[key] = (with_total(values, totals["incidents"], "incidents") if key in ADD_UP_TO_INCIDENTS
+                         else primary(values))
+    if "incidents" in withheld_totals:
+        # One table had to withhold the total: the others that add up to it withhold their exact
+        # counts too, or their sum would give the total back.
+        for key in ADD_UP_TO_INCIDENTS:
+            shown_by[key] = disclosure.withhold_exact(shown_by[key])
     for key, caption, chart_title in BREAKDOWNS:
         rows = counted["incidents_by"][key]
         values = [r["count"] for r in rows]
-        if key in ADD_UP_TO_INCIDENTS:
-            shown = with_total(values, totals["incidents"], "incidents")
-        else:
-            shown = primary(values)
+        shown = shown_by[key]
         if key == "admin1":
             by_province = {r["key"]: value for r, value in zip(rows, shown, strict=True)}
         chart = _bar_chart(rows, chart_title, start, end) if key in CHARTED and rows and shown == values else None

@@ -125,3 +125,9 @@ def test_bad_months_answer_400_with_the_reason_and_write_nothing(users, login, i
 def test_the_page_offers_the_last_twelve_months_by_default(users, login):
     html = login(users["MARA_MEMBER"]).get(URL).content.decode()
     assert 'name="from"' in html and 'name="to"' in html and 'value="xlsx"' in html
+
+
+@pytest.mark.parametrize("months", [("9999-12", "9999-12"), ("0001-01", "0001-02")])
+def test_a_month_out_of_range_answers_400_not_an_error_page(users, login, months):
+    response = login(users["MARA_CHAIR"]).get(URL, {"from": months[0], "to": months[1], "format": "csv"})
+    assert response.status_code == 400

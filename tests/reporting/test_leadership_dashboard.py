@@ -192,3 +192,22 @@ def test_leadership_views_are_audited_with_their_period(users, login, three_in_m
 def test_it_refuses_every_role_that_does_not_read_aggregates(role, users, login, three_in_march):
     assert login(users[role]).get(URL + MARCH).status_code == 403
     assert not AuditEvent.objects.filter(action="stats.dashboard_view").exists()
+
+
+def test_when_one_table_withholds_the_total_the_others_that_add_up_to_it_withhold_theirs(
+        users, login, make_incident, gazetteer):
+    # Five at home and one at a market, all in one province: the sites table withholds the total
+    # ("x" and "<5" of 6 would give 5 and 1), so the province and status tables cannot show 6.
+    on(datetime.date(2026, 3, 5), make_incident, gazetteer, n=5, site_type="HOME")
+    on(datetime.date(2026, 3, 6), make_incident, gazetteer, site_type="MARKET")
+    leader = page(login(users["LEADERSHIP"]), Q1)
+    assert rows(leader, "by-site_type") == {"Home": "x", "Market": "&lt;5"}
+    assert totals(leader, "Incidents")[0] == "x"
+    assert rows(leader, "by-admin1") == {"Northmark": "x"}
+    assert rows(leader, "by-verification_status") == {"Reported": "x"}
+    assert rows(leader, "hotspots-title") == {"Northmark": "x"}
+
+
+@pytest.mark.parametrize("query", ("?quarter=0000-Q1", "?quarter=0001-Q1", "?quarter=9999-Q4", "?quarter=2026-Q5"))
+def test_a_quarter_out_of_range_answers_400_not_an_error_page(users, login, query):
+    assert login(users["LEADERSHIP"]).get(URL + query).status_code == 400

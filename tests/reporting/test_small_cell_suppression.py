@@ -51,6 +51,11 @@ def test_it_withholds_the_total_when_an_x_of_at_least_the_threshold_would_pin_th
     assert suppress([5, 5, 1], 11) == (["x", "x", SMALL], "x")
 
 
+def test_it_withholds_a_second_count_when_the_first_would_be_known_from_the_smallest_shown_one():
+    # x of [x, 5, <5] of 14 would be at most 5 (the smallest shown) and at least 5: the <5 is 4.
+    assert suppress([5, 5, 4], 14) == (["x", "x", SMALL], 14)
+
+
 def test_it_withholds_the_total_when_small_cells_alone_would_add_up_to_it():
     # Two cells of at most 4 adding up to 8: both are 4.
     assert suppress([4, 4], 8) == ([SMALL, SMALL], "x")
@@ -111,11 +116,15 @@ def test_no_suppressed_cell_can_be_recomputed_from_a_shown_total(values, limit):
 
 
 def _readings(shown, total, limit):
-    """Every set of values a reader could put behind the hidden cells, knowing the total and that
-    "<limit" is 1..limit-1 and "x" at least limit (brute force, for small rows)."""
+    """Every set of values a reader could put behind the hidden cells, knowing the total, that
+    "<limit" is 1..limit-1 and that "x" is at least limit and at most the smallest count still shown
+    (brute force, for small rows)."""
     hidden = [i for i, v in enumerate(shown) if isinstance(v, str)]
     rest = total - sum(v for v in shown if isinstance(v, int))
-    ranges = [range(1, limit) if shown[i] == f"<{limit}" else range(limit, rest + 1) for i in hidden]
+    # Counts are withheld smallest first: an "x" is at most the smallest count still shown.
+    big = [v for v in shown if isinstance(v, int) and v >= limit]
+    top = min(big) if big else rest
+    ranges = [range(1, limit) if shown[i] == f"<{limit}" else range(limit, min(top, rest) + 1) for i in hidden]
     return hidden, [combo for combo in itertools.product(*ranges) if sum(combo) == rest]
 
 

@@ -120,3 +120,11 @@ def test_the_endpoint_is_described_in_the_openapi_schema(users, login):
     assert {"200", "400", "403"} <= set(operation["responses"])
     row = schema["components"]["schemas"]["TrendRow"]
     assert set(row["properties"]) == {"month", "key", "label", "count"}
+
+
+@pytest.mark.parametrize("month", ["0001-01", "9999-12"])
+def test_a_month_out_of_range_answers_400_with_the_field(users, login, month):
+    response = login(users["MARA_CHAIR"]).get("/api/v1/stats/trends/", {"from": month, "to": month,
+                                                                         "group_by": "form"})
+    assert response.status_code == 400
+    assert "from" in response.json()
