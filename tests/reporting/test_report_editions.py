@@ -320,3 +320,26 @@ def synthetic_snapshot():
         "commitments": [], "recommendations": [], "late_additions": [],
     }
     return copy.deepcopy(snapshot)
+
+
+def test_a_total_one_table_withholds_is_withheld_by_every_table_that_adds_up_to_it():
+    # Five at home and one at a market, all in one province and all reported: the sites table
+    # withholds the total ("x" and "<5" of 6 would give 5 and 1), so no other table may show 6.
+    snapshot = synthetic_snapshot()
+    snapshot["totals"] = {"incidents": 6, "victims": 6}
+    snapshot["quarters"][-1].update(incidents=6, victims=6, verified_incidents=0)
+    snapshot["verified"] = {"incidents": 0, "victims": 0}
+    snapshot["by"].update({
+        "site_type": [{"key": "HOME", "label": "Home", "incidents": 5, "victims": 5},
+                      {"key": "MARKET", "label": "Market", "incidents": 1, "victims": 1}],
+        "admin1": [{"key": "P1", "label": "Province One", "incidents": 6, "victims": 6}],
+        "verification_status": [{"key": "REPORTED", "label": "Reported", "incidents": 6, "victims": 6}],
+        "victim_group": [{"key": "WOMEN", "label": "Women", "incidents": 6, "victims": 6}],
+    })
+    found = editions.tables(snapshot, Edition.EXTERNAL, places=())
+    assert [r[1] for r in table(found, "site_type")["rows"]] == ["x", "<5"]
+    for table_id in ("site_type", "admin1", "verification_status"):
+        assert table(found, table_id)["total"][1] == "x", table_id
+        assert 6 not in [r[1] for r in table(found, table_id)["rows"]], table_id
+    inside = editions.tables(snapshot, Edition.MARA_ROOM, places=())
+    assert table(inside, "admin1")["rows"][0][1] == 6
