@@ -90,6 +90,22 @@ def load():
     return " ".join(f"{v:.2f}" for v in os.getloadavg())
 
 
+def verdict(missed, separator=", "):
+    """The closing lines of every benchmark here; returns the exit status (1: a target missed)."""
+    print(f"Load average at the end: {load()}")
+    print("All targets met." if not missed else f"Targets missed: {separator.join(missed)}")
+    return 1 if missed else 0
+
+
+def run(main):
+    """Exit with main()'s status, or 2 when the benchmark itself could not run."""
+    try:
+        sys.exit(main())
+    except BenchmarkError as error:
+        print(f"benchmark error: {error}", file=sys.stderr)
+        sys.exit(2)
+
+
 def p95(values):
     return statistics.quantiles(values, n=20, method="inclusive")[18]
 
@@ -241,14 +257,8 @@ def main():
         print(f"  {check:<{width}}  {figure:<42} {target:<9} {'ok' if ok else 'MISSED'}")
     missed = [r[0] for r in results if not r[3]]
     print()
-    print(f"Load average at the end: {load()}")
-    print("All targets met." if not missed else f"Targets missed: {', '.join(missed)}")
-    return 1 if missed else 0
+    return verdict(missed)
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except BenchmarkError as error:
-        print(f"benchmark error: {error}", file=sys.stderr)
-        sys.exit(2)
+    run(main)

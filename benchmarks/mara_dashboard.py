@@ -48,7 +48,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 warnings.filterwarnings("ignore", message="No directory at")
 
 # Seeding and database preparation are the other benchmark's; reuse them rather than copy them.
-from incidents_at_scale import BenchmarkError, load, p95, prepare_database, timed_seed  # noqa: E402
+from incidents_at_scale import BenchmarkError, load, p95, prepare_database, run, timed_seed, verdict  # noqa: E402
 
 # The plain GROUP BY for each API grouping: the same joins, filters and (DISTINCT) counts as
 # incidents.stats.monthly_counts, written by hand. Parameters: mission, first day, day after the end.
@@ -205,14 +205,8 @@ def main():
               f"{ratio_text:>6}  {'ok' if ok else 'MISSED'}")
     print()
     print(f"Targets: median < {TARGET_MS:.0f} ms; trends API <= {TARGET_RATIO}x the plain SQL GROUP BY.")
-    print(f"Load average at the end: {load()}")
-    print("All targets met." if not missed else f"Targets missed: {'; '.join(missed)}")
-    return 1 if missed else 0
+    return verdict(missed, "; ")
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except BenchmarkError as error:
-        print(f"benchmark error: {error}", file=sys.stderr)
-        sys.exit(2)
+    run(main)

@@ -56,7 +56,7 @@ warnings.filterwarnings("ignore", message="No directory at")
 
 # Seeding, database preparation, the API timing helpers and its plain SQL are the other
 # benchmarks'; reuse them rather than copy them.
-from incidents_at_scale import BenchmarkError, load, prepare_database, timed_seed  # noqa: E402
+from incidents_at_scale import BenchmarkError, load, prepare_database, run, timed_seed, verdict  # noqa: E402
 from mara_dashboard import check_same_counts, page, plain_sql, timed  # noqa: E402
 
 # The plain GROUP BYs behind one month's rollup cells (reporting.rollup.count_cells), written by
@@ -299,14 +299,8 @@ def main():
         print(f"  {what:<{width}}  {measured:>20}  {plain or '-':>20}  {target:<9} {'ok' if ok else 'MISSED'}")
     missed = [r[0] for r in results if not r[4]]
     print()
-    print(f"Load average at the end: {load()}")
-    print("All targets met." if not missed else f"Targets missed: {'; '.join(missed)}")
-    return 1 if missed else 0
+    return verdict(missed, "; ")
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except BenchmarkError as error:
-        print(f"benchmark error: {error}", file=sys.stderr)
-        sys.exit(2)
+    run(main)

@@ -13,7 +13,6 @@ Record-level data does not leave the MARA room, so counts are not suppressed her
 sheet says so. Every download is audited with the file's SHA-256.
 """
 
-import csv
 import hashlib
 import io
 
@@ -27,13 +26,10 @@ from incidents import stats
 from incidents.models import Perpetrator, Victim
 from incidents.stats import VICTIM_GROUP_ORDER
 
+from . import render
 from .render import neutralise
 
 FORMATS = ("xlsx", "csv")
-CONTENT_TYPES = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
-}
 SEPARATOR = ";"
 
 
@@ -125,10 +121,7 @@ def as_xlsx(user, start, end):
 
 
 def as_csv(user, start, end):
-    buffer = io.StringIO()
-    csv.writer(buffer).writerows(table(user, start, end))
-    # With a byte-order mark, spreadsheet programs read the accents of French names right.
-    return buffer.getvalue().encode("utf-8-sig")
+    return render.csv_bytes(table(user, start, end))
 
 
 def download(user, start, end, fmt, *, request=None):
@@ -139,10 +132,9 @@ def download(user, start, end, fmt, *, request=None):
         raise ValueError((start, end, fmt))
     data = as_xlsx(user, start, end) if fmt == "xlsx" else as_csv(user, start, end)
     digest = hashlib.sha256(data).hexdigest()
-    rows = access.incidents_for_deidentified_export(user).filter(
-        incident_date__gte=stats.month_start(start), incident_date__lt=stats.add_months(end, 1)).count()
+    rows = incidents(user, start, end).count()
     audit.record("export.deidentified", user=user, obj=user.mission, request=request,
                  detail={"from": stats.month_key(start), "to": stats.month_key(end), "format": fmt,
                          "incidents": rows, "sha256": digest, "size": len(data)})
     name = f"{user.mission.code}-deidentified-{stats.month_key(start)}-{stats.month_key(end)}.{fmt}"
-    return data, name, CONTENT_TYPES[fmt], digest
+    return data, name, render.CONTENT_TYPES[fmt], digest

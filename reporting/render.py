@@ -283,6 +283,14 @@ def _xlsx(report, parts):
 # ---- CSV
 
 
+def csv_bytes(lines):
+    """Rows as a CSV file for a spreadsheet program: UTF-8 with a byte-order mark, so that it
+    reads the accents of French names right."""
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows(lines)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
 def _csv_value(value):
     if value is None:
         return ""

@@ -10,7 +10,6 @@ neutralised against formula injection. Only the SWPA exports it; every download 
 file's SHA-256.
 """
 
-import csv
 import datetime
 import hashlib
 import io
@@ -27,10 +26,6 @@ from incidents.stats import VICTIM_GROUP_ORDER
 from . import figures, render
 
 FORMATS = ("xlsx", "csv")
-CONTENT_TYPES = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "csv": "text/csv; charset=utf-8",
-}
 FIRST_YEAR = 2000
 
 
@@ -129,11 +124,7 @@ def as_xlsx(mission, year):
 
 
 def as_csv(mission, year):
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerows(table(mission, year))
-    # With a byte-order mark, spreadsheet programs read the accents of French names right.
-    return buffer.getvalue().encode("utf-8-sig")
+    return render.csv_bytes(table(mission, year))
 
 
 def filename(mission, year, fmt):
@@ -152,4 +143,4 @@ def download(mission, year, fmt, *, user, request=None):
     digest = hashlib.sha256(data).hexdigest()
     audit.record("report.sg_export", user=user, obj=mission, request=request,
                  detail={"mission": mission.code, "year": year, "format": fmt, "sha256": digest, "size": len(data)})
-    return data, filename(mission, year, fmt), CONTENT_TYPES[fmt], digest
+    return data, filename(mission, year, fmt), render.CONTENT_TYPES[fmt], digest

@@ -2,6 +2,8 @@
 
 from django.db import migrations
 
+from crsv_mis.triggers import trigger_operation
+
 POSTGRES = """
 CREATE OR REPLACE FUNCTION crsv_audit_append_only() RETURNS trigger AS $$
 BEGIN
@@ -24,24 +26,6 @@ SQLITE = [
 SQLITE_REVERSE = ["DROP TRIGGER IF EXISTS crsv_audit_no_update;", "DROP TRIGGER IF EXISTS crsv_audit_no_delete;"]
 
 
-def forwards(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(POSTGRES)
-    elif vendor == "sqlite":
-        for statement in SQLITE:
-            schema_editor.execute(statement)
-
-
-def backwards(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(POSTGRES_REVERSE)
-    elif vendor == "sqlite":
-        for statement in SQLITE_REVERSE:
-            schema_editor.execute(statement)
-
-
 class Migration(migrations.Migration):
     dependencies = [("crsv_mis", "0001_initial")]
-    operations = [migrations.RunPython(forwards, backwards)]
+    operations = [trigger_operation(POSTGRES, POSTGRES_REVERSE, SQLITE, SQLITE_REVERSE)]

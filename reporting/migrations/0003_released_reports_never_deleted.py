@@ -8,6 +8,8 @@ with TRUNCATE, which row triggers do not see; on SQLite the tests drop these tri
 
 from django.db import migrations
 
+from crsv_mis.triggers import trigger_operation
+
 MESSAGE = "a released quarterly report is never deleted"
 
 POSTGRES = f"""
@@ -36,24 +38,6 @@ SQLITE_REVERSE = ["DROP TRIGGER IF EXISTS reporting_released_report_no_delete;",
                   "DROP TRIGGER IF EXISTS reporting_report_file_no_delete;"]
 
 
-def forwards(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(POSTGRES)
-    elif vendor == "sqlite":
-        for statement in SQLITE:
-            schema_editor.execute(statement)
-
-
-def backwards(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    if vendor == "postgresql":
-        schema_editor.execute(POSTGRES_REVERSE)
-    elif vendor == "sqlite":
-        for statement in SQLITE_REVERSE:
-            schema_editor.execute(statement)
-
-
 class Migration(migrations.Migration):
     dependencies = [("reporting", "0002_released_reports_immutable")]
-    operations = [migrations.RunPython(forwards, backwards)]
+    operations = [trigger_operation(POSTGRES, POSTGRES_REVERSE, SQLITE, SQLITE_REVERSE)]

@@ -10,7 +10,6 @@ finer than the province, and a chart only where no count on it is suppressed. Se
 `_outside_the_room` and `_quarterly_trend`.
 """
 
-import datetime
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -25,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from crsv_mis import access, audit, charts, disclosure
 from incidents import stats
 
-from .. import figures
+from .. import figures, quarterly
 from ..forms import MonthField
 
 # The breakdowns, in the order the working group reads them (victim groups have their own table):
@@ -62,16 +61,6 @@ def parse_quarter(text):
 
 def quarter_key(year, quarter):
     return f"{year:04d}-Q{quarter}"
-
-
-def quarter_period(year, quarter):
-    first = datetime.date(year, 3 * (quarter - 1) + 1, 1)
-    return first, stats.add_months(first, 2)
-
-
-def shift_quarter(year, quarter, by):
-    index = year * 4 + quarter - 1 + by
-    return index // 4, index % 4 + 1
 
 
 class QuarterField(forms.CharField):
@@ -130,15 +119,11 @@ class PeriodForm(forms.Form):
         """(first month, last month); the current month (by quarter: quarter) when nothing was asked."""
         data = self.cleaned_data if self.is_bound else {}
         if self.by_quarter or data.get("quarter"):
-            return quarter_period(*(data.get("quarter") or current_quarter(today)))
+            return quarterly.quarter_months(*(data.get("quarter") or quarterly.quarter_of(today)))
         if data.get("from") and data.get("to"):
             return data["from"], data["to"]
         month = data.get("month") or stats.month_start(today)
         return month, month
-
-
-def current_quarter(today):
-    return today.year, (today.month - 1) // 3 + 1
 
 
 def _month_label(day):
@@ -337,11 +322,11 @@ def _quarterly_trend(scope, start, shown_now):
     """Outside the MARA room, the trend is the quarter and the four before it, each as its own page
     shows its totals: months would add up to a quarter's total and give a small month away. The
     chart is drawn only when no value on it is suppressed."""
-    year, quarter = current_quarter(start)
+    year, quarter = quarterly.quarter_of(start)
     rows = []
     for back in range(TREND_QUARTERS - 1, 0, -1):
-        y, q = shift_quarter(year, quarter, -back)
-        rows.append({"month": quarter_key(y, q), **_shown_totals(scope, *quarter_period(y, q))})
+        y, q = quarterly.shift_quarter(year, quarter, -back)
+        rows.append({"month": quarter_key(y, q), **_shown_totals(scope, *quarterly.quarter_months(y, q))})
     rows.append({"month": quarter_key(year, quarter), **shown_now})
     exact = all(isinstance(row[unit], int) and (row[unit] == 0 or row[unit] >= disclosure.threshold())
                 for row in rows for unit in ("incidents", "victims"))
@@ -351,11 +336,11 @@ def _quarterly_trend(scope, start, shown_now):
 
 def _quarter_choices(start, today):
     """Leadership's quarter picker: the quarter shown, the one before and after, the last five years."""
-    shown, now = current_quarter(start), current_quarter(today)
-    choices = [quarter_key(*shift_quarter(*now, -back)) for back in range(20)]
-    after = shift_quarter(*shown, 1)
+    shown, now = quarterly.quarter_of(start), quarterly.quarter_of(today)
+    choices = [quarter_key(*quarterly.shift_quarter(*now, -back)) for back in range(20)]
+    after = quarterly.shift_quarter(*shown, 1)
     return {"quarter": quarter_key(*shown), "quarter_choices": choices,
-            "previous_quarter": quarter_key(*shift_quarter(*shown, -1)),
+            "previous_quarter": quarter_key(*quarterly.shift_quarter(*shown, -1)),
             "next_quarter": quarter_key(*after) if after <= now else ""}
 
 
