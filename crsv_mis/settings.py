@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "mara",
     "referrals",
     "reporting",
+    "lifecycle",
 ]
 
 MIDDLEWARE = [

@@ -180,6 +180,7 @@ class ConsentKind(models.TextChoices):
     REFER = "REFER", _("To be referred to services")
     FOLLOW_UP = "FOLLOW_UP", _("To be followed up")
     PUBLIC_REPORTING = "PUBLIC_REPORTING", _("To use in public reporting (de-identified)")
+    SHARE_JUSTICE = "SHARE_JUSTICE", _("To share with a justice or accountability body, on a recorded request")
 
 
 class ConsentGivenBy(models.TextChoices):

@@ -1,4 +1,4 @@
-"""Dependencies point one way (DESIGN.md, "Layout"): crsv_mis <- incidents <- mara, referrals <- reporting.
+"""Dependencies point one way (DESIGN.md, "Layout"): crsv_mis <- incidents <- mara, referrals <- reporting <- lifecycle.
 An app that imports from an app to its right (or mara and referrals from each other) fails here."""
 
 import ast
@@ -14,6 +14,7 @@ ALLOWED = {
     "mara": {"crsv_mis", "incidents"},
     "referrals": {"crsv_mis", "incidents"},
     "reporting": {"crsv_mis", "incidents", "mara", "referrals"},
+    "lifecycle": {"crsv_mis", "incidents", "mara", "referrals", "reporting"},
 }
 
 
