@@ -291,3 +291,21 @@ def incidents_for_deidentified_export(user):
         return incident_model.objects.none()
     return incident_model.objects.filter(mission_id=user.mission_id, mara_shareable=True,
                                          shared_under_isp=False).active()
+
+
+# ---- Importing incident matrices (incidents.imports)
+
+# The SWPA: an import writes records of every duty station of the mission, and only the SWPA reads
+# them all (layer A). An ADMIN manages reference data and must never read survivor data.
+IMPORT_ROLES = frozenset({Role.SWPA})
+
+
+def can_import_incidents(user):
+    return _in_mission(user) and user.role in IMPORT_ROLES
+
+
+def incident_imports_visible_to(user):
+    import_model = apps.get_model("incidents", "IncidentImport")
+    if not can_import_incidents(user):
+        return import_model.objects.none()
+    return import_model.objects.filter(mission_id=user.mission_id)

@@ -14,6 +14,7 @@ def navigation(request):
     return {
         "nav_can_record": access.can_record_incidents(user),
         "nav_can_list": access.record_layer(user) is not None,
+        "nav_can_import": access.can_import_incidents(user),
         "nav_is_admin": user.role == Role.ADMIN,
         "nav_role_label": Role(user.role).label if user.role in Role.values else "",
         "nav_can_report_alert": access.can_submit_alerts(user),

@@ -25,6 +25,8 @@ class IncidentFilter(django_filters.FilterSet):
     party = django_filters.ModelChoiceFilter(
         queryset=Party.objects.all(), field_name="perpetrators__party", label=_("Party"), distinct=False
     )
+    # Every incident written by one import of a file (the import page links here).
+    source_import = django_filters.NumberFilter(label=_("Import number"))
     sort = django_filters.OrderingFilter(
         fields=(("reference", "reference"), ("incident_date", "incident_date"),
                 ("reported_date", "reported_date"), ("status", "status")),
@@ -33,7 +35,7 @@ class IncidentFilter(django_filters.FilterSet):
 
     class Meta:
         model = Incident
-        fields = ["status", "form", "date_from", "date_to", "admin1", "admin2", "party"]
+        fields = ["status", "form", "date_from", "date_to", "admin1", "admin2", "party", "source_import"]
 
     def __init__(self, *args, mission_id=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -148,6 +148,12 @@ class Incident(models.Model):
     )
     archive_reason = models.CharField(max_length=500, blank=True, editable=False)
 
+    # Set on incidents that came from a file: which import, and the spreadsheet row (the first row
+    # of the incident, counting the header as row 1) they were read from.
+    source_import = models.ForeignKey("IncidentImport", on_delete=models.PROTECT, null=True, blank=True,
+                                      related_name="incidents", editable=False)
+    source_row = models.PositiveIntegerField(null=True, blank=True, editable=False)
+
     objects = IncidentQuerySet.as_manager()
 
     class Meta:
@@ -265,6 +271,71 @@ class Perpetrator(models.Model):
         return self.get_party_type_display()
 
 
+
+# ---- Imports of incident matrices (incidents/imports/)
+
+
+class ImportState(models.TextChoices):
+    CHECKING = "CHECKING", _("Checking the file")
+    CHECKED = "CHECKED", _("Checked: waiting for your choice")
+    IMPORTING = "IMPORTING", _("Importing")
+    DONE = "DONE", _("Imported")
+    FAILED = "FAILED", _("Failed")
+    DISCARDED = "DISCARDED", _("Discarded")
+
+
+class ImportMode(models.TextChoices):
+    ALL_OR_NOTHING = "ALL", _("Import nothing until every row is right")
+    VALID_ROWS = "VALID", _("Import the valid rows and give me the rest to fix")
+
+
+class IncidentImport(models.Model):
+    """One uploaded incident matrix: who, which file (name and SHA-256), how far it got, the report.
+
+    The file itself holds survivor data: it is kept encrypted in ImportFile only while the import
+    needs it. `report` is encrypted too, since its reasons may quote a cell (a place name).
+    """
+
+    mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    # A file name can say more than it should ("cases of <village>.xlsx"): encrypted like the rest.
+    file_name = EncryptedTextField()
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField(default=0)
+    state = models.CharField(max_length=12, choices=ImportState.choices, default=ImportState.CHECKING)
+    mode = models.CharField(max_length=8, choices=ImportMode.choices, blank=True)
+    include_duplicates = models.BooleanField(default=False)
+    progress = models.PositiveSmallIntegerField(default=0)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_valid = models.PositiveIntegerField(default=0)
+    rows_invalid = models.PositiveIntegerField(default=0)
+    rows_skipped = models.PositiveIntegerField(default=0, help_text=_("Entirely empty rows."))
+    rows_duplicate = models.PositiveIntegerField(default=0)
+    incidents_valid = models.PositiveIntegerField(default=0)
+    rows_written = models.PositiveIntegerField(default=0)
+    incidents_written = models.PositiveIntegerField(default=0)
+    report = EncryptedTextField(blank=True, help_text=_("The check's findings, as JSON."))
+    error = models.CharField(max_length=500, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"import {self.pk} ({self.state})"
+
+
+class ImportFile(models.Model):
+    """The bytes of an import's file, encrypted (base64 inside a Fernet token), and, in valid-rows mode,
+    the "to fix" file of the rows left out. Deleted when the import no longer needs them."""
+
+    incident_import = models.OneToOneField(IncidentImport, on_delete=models.CASCADE, related_name="stored")
+    content = EncryptedTextField(blank=True)
+    fix_file = EncryptedTextField(blank=True)
+
+    def __str__(self):
+        return f"file of {self.incident_import_id}"
 
 
 # ---- The fast lane: early-warning alerts

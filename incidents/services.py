@@ -2,6 +2,7 @@
 
 from django.db import transaction
 from django.db.models import F
+from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,6 +33,30 @@ def next_reference(mission, year):
     ReferenceCounter.objects.filter(pk=counter.pk).update(last=F("last") + 1)
     counter.refresh_from_db(fields=["last"])
     return f"{mission.code}-{year}-{counter.last:05d}"
+
+
+def reserve_references(mission, years):
+    """Take a block of sequence numbers per year from ReferenceCounter; return the first free one per year.
+
+    The counter is moved past the block before any incident is written, so create_incident
+    running meanwhile (or later) continues after it and never collides.
+    """
+    first = {}
+    with transaction.atomic():
+        for year, count in sorted(years.items()):
+            ReferenceCounter.objects.get_or_create(mission=mission, year=year)
+            counter = ReferenceCounter.objects.select_for_update().get(mission=mission, year=year)
+            prefix = f"{mission.code}-{year}-"
+            # Belt and braces: never reuse a number already present, even if the counter lags behind.
+            newest = (Incident.objects.filter(reference__startswith=prefix)
+                      .order_by(Length("reference").desc(), "-reference")
+                      .values_list("reference", flat=True).first())
+            used = int(newest[len(prefix):]) if newest and newest[len(prefix):].isdigit() else 0
+            start = max(counter.last, used)
+            counter.last = start + count
+            counter.save(update_fields=["last"])
+            first[year] = start + 1
+    return first
 
 
 def _save_consents(victim, data, *, by):

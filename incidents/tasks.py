@@ -27,3 +27,24 @@ def send_alert_emails(alert_id):
 def escalate_unacknowledged_alerts():
     """Beat, every minute: URGENT alerts unacknowledged for ALERT_ESCALATION_MINUTES go to the SWPA."""
     return alerts.escalate_overdue_alerts()
+
+
+# ---- imports of incident matrices: the import's id only, never the file (incidents/imports/services.py)
+
+
+@shared_task(autoretry_for=DATABASE_ERRORS, retry_backoff=True, retry_backoff_max=60, retry_jitter=True,
+             max_retries=5)
+def check_import(import_id):
+    """Read and check an uploaded file (state CHECKING -> CHECKED); safe to run twice."""
+    from .imports import services
+
+    return services.check_import(import_id).state
+
+
+@shared_task(autoretry_for=DATABASE_ERRORS, retry_backoff=True, retry_backoff_max=60, retry_jitter=True,
+             max_retries=5)
+def run_import(import_id):
+    """Write a checked import (state IMPORTING -> DONE) in one transaction; safe to run twice."""
+    from .imports import services
+
+    return services.run_import(import_id).state

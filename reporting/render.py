@@ -7,8 +7,8 @@ generation time and its identifier from its content; the XLSX's document dates a
 likewise.
 
 Spreadsheets and CSV files are opened by programs that run formulas: any text cell starting with
-"=", "+", "-", "@", a tab or a carriage return gets a leading apostrophe (`neutralise`), so that
-`=HYPERLINK(...)` typed as a recommendation or a party name stays text.
+"=", "+", "-", "@", a tab or a carriage return gets a leading apostrophe (`neutralise`, from
+crsv_mis.cells), so that `=HYPERLINK(...)` typed as a recommendation or a party name stays text.
 """
 
 import csv
@@ -24,6 +24,8 @@ from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from crsv_mis.cells import neutralise
+
 from . import editions
 from .models import Edition, FileFormat, ReportStatus
 
@@ -33,9 +35,6 @@ CONTENT_TYPES = {
     FileFormat.CSV.value: "text/csv; charset=utf-8",
 }
 EDITION_SLUGS = {Edition.MARA_ROOM.value: "mara-room", Edition.EXTERNAL.value: "external"}
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-# Characters an XLSX (XML 1.0) cannot hold; openpyxl refuses them.
-ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\']")
 SHEET_NAME_MAX = 31
 
@@ -55,14 +54,6 @@ def filename(report, edition, fmt):
     fmt = FileFormat(fmt).value
     return (f"{_ascii(report.mission.code)}-{report.year}-Q{report.quarter}-v{report.version}-"
             f"{EDITION_SLUGS[Edition(edition).value]}.{fmt}")
-
-
-def neutralise(value):
-    """Text as it may go into a spreadsheet cell or a CSV field: no formula, no illegal character."""
-    if not isinstance(value, str):
-        return value
-    value = ILLEGAL_XML.sub("", value)
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def _generated_at(report):

@@ -24,12 +24,19 @@ from datetime import time as dt_time
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
-from django.db.models.functions import Length
 from django.utils import timezone
 
 from crsv_mis import audit
 from crsv_mis.models import DutyStation, Location, LocationLevel, Mission, Role, User
 from incidents.alerts import ensure_default_indicators
+from incidents.bulk import (
+    CONSENT_FIELDS,
+    INCIDENT_FIELDS,
+    PERPETRATOR_FIELDS,
+    THROUGH_FIELDS,
+    VICTIM_FIELDS,
+    Table,
+)
 from incidents.choices import (
     ConflictNexus,
     ConsentGivenBy,
@@ -55,11 +62,11 @@ from incidents.models import (
     Party,
     PartyAlias,
     Perpetrator,
-    ReferenceCounter,
     Victim,
     new_victim_code,
     victim_group_of,
 )
+from incidents.services import reserve_references
 from incidents.signals import send_changed
 
 MISSION_CODE = "DEMO"
@@ -321,30 +328,6 @@ def seed_reference_data(created):
 # ---- incidents
 
 
-def _reserve_references(mission, years):
-    """Take a block of sequence numbers per year from ReferenceCounter; return the first free one per year.
-
-    The counter is moved past the block before any incident is written, so create_incident
-    running meanwhile (or later) continues after it and never collides.
-    """
-    first = {}
-    with transaction.atomic():
-        for year, count in sorted(years.items()):
-            ReferenceCounter.objects.get_or_create(mission=mission, year=year)
-            counter = ReferenceCounter.objects.select_for_update().get(mission=mission, year=year)
-            prefix = f"{mission.code}-{year}-"
-            # Belt and braces: never reuse a number already present, even if the counter lags behind.
-            newest = (Incident.objects.filter(reference__startswith=prefix)
-                      .order_by(Length("reference").desc(), "-reference")
-                      .values_list("reference", flat=True).first())
-            used = int(newest[len(prefix):]) if newest and newest[len(prefix):].isdigit() else 0
-            start = max(counter.last, used)
-            counter.last = start + count
-            counter.save(update_fields=["last"])
-            first[year] = start + 1
-    return first
-
-
 def _victim_profile(rng, kind):
     """sex, age_years, age_group (plain codes) for one victim of the given headline group."""
     if kind == "UNKNOWN":
@@ -365,73 +348,9 @@ def _victim_profile(rng, kind):
     return sex, None, age_group_for(age)
 
 
-# Incidents and their children are written as plain tuples (COPY on PostgreSQL) rather than
-# model instances and bulk_create, several times faster; so this does what save(), field
-# defaults and get_prep_value would otherwise do. Every column must be listed here: when a
-# model gains a field, Table() stops the command with a message instead of writing bad rows.
-INCIDENT_FIELDS = (
-    "id", "mission", "duty_station", "reference", "version", "created_by", "created_at", "updated_at",
-    "incident_date", "incident_date_precision", "incident_date_end", "reported_date", "location", "admin1",
-    "admin2", "coordinates", "site_type", "conflict_nexus", "source_type", "source_sex", "source_reliability",
-    "source_credibility", "shared_under_isp", "narrative", "summary", "status", "mara_shareable",
-    "victim_count", "archived_at", "archived_by", "archive_reason",
-)
-VICTIM_FIELDS = ("id", "incident", "code", "sex", "age_years", "age_group", "victim_group", "displacement",
-                 "disability", "name", "contact", "previously_interviewed_by")
-CONSENT_FIELDS = ("victim", "kind", "given", "given_by", "decided_by", "date", "taken_by", "withdrawn_at")
-PERPETRATOR_FIELDS = ("incident", "party", "party_type", "number", "sex")
-THROUGH_FIELDS = ("incident", "formofviolence")
-
-
-class Table:
-    """Raw rows for one model's table: checks the column list, allocates ids, inserts."""
-
-    def __init__(self, model, names):
-        meta = model._meta
-        concrete = {f.name for f in meta.concrete_fields if not f.primary_key or f.name in names}
-        if concrete != set(names):
-            raise CommandError(
-                f"seed_demo writes {meta.label} as raw rows and its fields changed "
-                f"({sorted(concrete ^ set(names))}): update {meta.model_name.upper()}_FIELDS in seed_demo."
-            )
-        self.table = meta.db_table
-        self.pk_column = meta.pk.column
-        self.columns = [meta.get_field(name).column for name in names]
-
-    def allocate_ids(self, count):
-        """Primary keys for `count` new rows, taken from the table's own sequence on PostgreSQL."""
-        if not count:
-            return []
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                               [self.table, self.pk_column, count])
-                return [row[0] for row in cursor.fetchall()]
-            # Elsewhere (SQLite) the caller holds a write transaction: continue after the largest id.
-            quote = connection.ops.quote_name
-            cursor.execute(f"SELECT MAX({quote(self.pk_column)}) FROM {quote(self.table)}")  # noqa: S608
-            first = (cursor.fetchone()[0] or 0) + 1
-        return list(range(first, first + count))
-
-    def insert(self, rows):
-        """Insert tuples of database-ready values, in the order of the field list."""
-        if not rows:
-            return
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                from psycopg import sql as pg_sql
-
-                statement = pg_sql.SQL("COPY {} ({}) FROM STDIN").format(
-                    pg_sql.Identifier(self.table), pg_sql.SQL(", ").join(map(pg_sql.Identifier, self.columns)))
-                with cursor.cursor.copy(statement) as copy:
-                    for row in rows:
-                        copy.write_row(row)
-            else:
-                # Table and column names come from the models, never from input.
-                quote = connection.ops.quote_name
-                target = f"{quote(self.table)} ({', '.join(map(quote, self.columns))})"
-                placeholders = ", ".join(["%s"] * len(self.columns))
-                cursor.executemany(f"INSERT INTO {target} VALUES ({placeholders})", rows)  # noqa: S608
+# Incidents and their children are written as plain tuples (COPY on PostgreSQL, incidents/bulk.py)
+# rather than model instances and bulk_create, several times faster; so this does what save(),
+# field defaults and get_prep_value would otherwise do.
 
 
 def _words(code):
@@ -500,7 +419,7 @@ class Command(BaseCommand):
         per_year = {}
         for day in reported:
             per_year[day.year] = per_year.get(day.year, 0) + 1
-        next_seq = _reserve_references(mission, per_year)
+        next_seq = reserve_references(mission, per_year)
 
         # Places: localities mostly, sometimes only the territory is known.
         by_admin1 = []
@@ -609,7 +528,7 @@ class Command(BaseCommand):
                     created_at, created_at, adapt_date(incident_date), precision, adapt_date(end),
                     adapt_date(reported_date), place.pk, place.admin1_id, place.admin2_id, encrypt(coordinates),
                     SITES(rng), nexus, source, SOURCE_SEX(rng), RELIABILITY(rng), CREDIBILITY(rng), isp,
-                    encrypt(narrative), summary, status, shareable, len(kinds), None, None, "",
+                    encrypt(narrative), summary, status, shareable, len(kinds), None, None, "", None, None,
                 ))
                 plans.append((incident_id, kinds, shareable, recorder.pk, adapt_date(reported_date)))
 
