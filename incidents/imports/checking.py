@@ -38,6 +38,7 @@ DATE_FORMATS = (
     ("%Y-%m", DatePrecision.MONTH), ("%m/%Y", DatePrecision.MONTH), ("%m-%Y", DatePrecision.MONTH),
     ("%Y", DatePrecision.YEAR),
 )
+DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 # Excel day numbers from 1954 to 2119: a plain number in a date column is read as one.
 EXCEL_DAYS = (20_000, 80_000)
 VALIDATOR_COLUMNS = {
@@ -112,6 +113,7 @@ def quoted(value):
 class Lookups:
     def __init__(self, mission):
         self.mission = mission
+        self.today = timezone.localdate()
         places = list(Location.objects.filter(level__in=[LocationLevel.ADMIN2, LocationLevel.LOCALITY])
                       .select_related("admin1", "admin2"))
         self.by_pcode = {normal(p.pcode): p for p in places}
@@ -180,6 +182,13 @@ def parse_date(value):
                         % {"value": quoted(value)})
     text = re.sub(r"\s+", "", _text(value))
     text = re.sub(r"T?00:00(:00)?$", "", text)
+    quick = DAY_FIRST.match(text)
+    if quick:  # the common case, without strptime's cost
+        d, m, y = (int(g) for g in quick.groups())
+        try:
+            return datetime.date(y, m, d), DatePrecision.DAY
+        except ValueError:
+            pass
     for fmt, precision in DATE_FORMATS:
         try:
             return datetime.datetime.strptime(text, fmt).date(), precision  # noqa: DTZ007 - a date only
@@ -190,7 +199,7 @@ def parse_date(value):
 
 
 def parse_choice(column, value):
-    text = _text(value)
+    text = value if isinstance(value, str) else _text(value)
     code = VOCABULARY[column.choices].get(normal(text))
     if code is None:
         raise CellError(_("\"%(value)s\" is not in the list for this column. Use one of the codes on the "
@@ -338,7 +347,7 @@ def _incident_from(number, parsed, lookups, problems):
     reported = parsed["reported_date"][0]
     before = len(problems)
     for field_name, messages in validators.check_incident_dates(
-            incident_date=start, precision=precision, end=end, reported_date=reported).items():
+            incident_date=start, precision=precision, end=end, reported_date=reported, today=lookups.today).items():
         for message in messages:
             add(VALIDATOR_COLUMNS[field_name], message)
     location = parsed["location"]

@@ -13,6 +13,7 @@ label on a page.
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -229,6 +230,7 @@ TRUE_WORDS = {"YES", "Y", "OUI", "O", "TRUE", "VRAI", "1", "X"}
 FALSE_WORDS = {"NO", "N", "NON", "FALSE", "FAUX", "0"}
 
 
+@lru_cache(maxsize=50_000)
 def normal(text):
     """Case, accents, punctuation and spaces folded: 'Féminin ' and 'feminin' read the same."""
     text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode().upper()

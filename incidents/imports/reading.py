@@ -1,6 +1,6 @@
 """An uploaded file's bytes -> rows of cells, keyed by column. Nothing is evaluated, nothing written.
 
-- XLSX: read with openpyxl without computing anything. A formula cell is refused (its cached result
+- XLSX: read by incidents/imports/xlsx.py without computing anything. A formula cell is refused (its cached result
   is whatever the sender's spreadsheet last computed, and a formula can fetch or leak data); a text
   cell that merely starts with "=" is text.
 - CSV: UTF-8 (with or without the BOM Excel writes), UTF-16 with a BOM (Excel's "Unicode text"), or
@@ -18,13 +18,15 @@ import csv
 import datetime
 import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 
-import openpyxl
+from defusedxml import DefusedXmlException
 from django.utils.translation import gettext as _
 
 from crsv_mis.cells import unneutralise
 
+from . import xlsx
 from .columns import BY_KEY, HEADERS, normal
 
 DATA_SHEET = "Incidents"
@@ -123,11 +125,10 @@ def read_csv(data):
 # ---- XLSX
 
 
-def _xlsx_cell(cell):
-    value = cell.value
+def _xlsx_cell(value):
     if value is None:
         return None
-    if getattr(cell, "data_type", None) == "f" or type(value).__name__ in ("ArrayFormula", "DataTableFormula"):
+    if value is xlsx.FORMULA_CELL:
         return FORMULA
     if isinstance(value, str):
         value = value.strip().replace("\u00a0", " ")
@@ -139,28 +140,24 @@ def _xlsx_cell(cell):
 
 def read_xlsx(data):
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception:
-        raise FileError(_("This Excel file cannot be opened (it may be damaged or protected by a password). "
-                          "Save it again as .xlsx and upload it again.")) from None
-    try:
-        names = book.sheetnames
-        sheet_name = DATA_SHEET if DATA_SHEET in names else names[0]
+        names = xlsx.sheet_names(data)
+        sheet_name = DATA_SHEET if DATA_SHEET in names else (names[0] if names else None)
         sheet = Sheet(kind="XLSX")
         header = None
-        for number, row in enumerate(book[sheet_name].iter_rows(), start=1):
-            cells = [_xlsx_cell(c) for c in row]
+        for number, values in xlsx.iter_rows(data, sheet_name):
+            cells = [_xlsx_cell(v) for v in values]
             if header is None:
                 if all(c is None for c in cells):
                     continue
-                header = _header([c.value for c in row], sheet, header_row=number)
+                header = _header([None if v is xlsx.FORMULA_CELL else v for v in values], sheet, header_row=number)
                 continue
             _add_row(sheet, number, header, cells)
-        if header is None:
-            raise FileError(_("The sheet '%(sheet)s' has no header row.") % {"sheet": sheet_name})
-        return sheet
-    finally:
-        book.close()
+    except (xlsx.NotAWorkbook, DefusedXmlException, zipfile.BadZipFile, KeyError, SyntaxError):
+        raise FileError(_("This Excel file cannot be opened (it may be damaged or protected by a password). "
+                          "Save it again as .xlsx and upload it again.")) from None
+    if header is None:
+        raise FileError(_("The sheet '%(sheet)s' has no header row.") % {"sheet": sheet_name})
+    return sheet
 
 
 # ---- both

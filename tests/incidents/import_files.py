@@ -58,3 +58,26 @@ def write_xlsx(path, rows, *, header=LABELS, sheet_title="Incidents"):
         sheet.append([] if row is None else [row.get(k) if row.get(k) != "" else None for k in KEYS])
     book.save(path)
     return path
+
+
+def checked(user, path):
+    """Upload the file and check it, in this process (the page does the same for small files)."""
+    from incidents.imports import services
+
+    incident_import = services.upload(by=user, file_name=path.name, data=path.read_bytes())
+    return services.check_import(incident_import.pk)
+
+
+def imported(user, path, mode="ALL", include_duplicates=False):
+    from incidents.imports import services
+
+    incident_import = checked(user, path)
+    services.choose(incident_import, by=user, mode=mode, include_duplicates=include_duplicates)
+    return services.run_import(incident_import.pk)
+
+
+def problems(incident_import):
+    """(row, column key, reason) of every problem of the check's report."""
+    from incidents.imports import services
+
+    return [(p["row"], p["key"], p["reason"]) for p in services.report(incident_import).get("problems", [])]
