@@ -144,13 +144,18 @@ def read_xlsx(data):
         sheet_name = DATA_SHEET if DATA_SHEET in names else (names[0] if names else None)
         sheet = Sheet(kind="XLSX")
         header = None
+        previous = 0
         for number, values in xlsx.iter_rows(data, sheet_name):
             cells = [_xlsx_cell(v) for v in values]
             if header is None:
                 if all(c is None for c in cells):
                     continue
                 header = _header([None if v is xlsx.FORMULA_CELL else v for v in values], sheet, header_row=number)
+                previous = number
                 continue
+            # A row with no cell at all is not in the file: the gap is the empty rows.
+            sheet.skipped.extend(range(previous + 1, number))
+            previous = number
             _add_row(sheet, number, header, cells)
     except (xlsx.NotAWorkbook, DefusedXmlException, zipfile.BadZipFile, KeyError, SyntaxError):
         raise FileError(_("This Excel file cannot be opened (it may be damaged or protected by a password). "
