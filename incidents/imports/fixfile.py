@@ -36,18 +36,20 @@ def build(sheet, reasons_by_row):
     data.append([neutralise(v) for v in header_labels()] + [_("Why this row was not imported")])
     for cell in data[1]:
         cell.font = Font(bold=True)
+    written = 1  # the header (openpyxl's max_row is recounted on every call: slow over many rows)
     for number, values in sheet.rows:
         if number not in reasons_by_row:
             continue
+        written += 1
         reasons = "\n".join(neutralise(r) for r in reasons_by_row[number])
         row = [_cell(values.get(c.key)) for c in COLUMNS]
         row.append(neutralise(_("Row %(row)s of the uploaded file: %(reasons)s") % {"row": number,
                                                                                       "reasons": reasons}))
         data.append(row)
-        for cell in data[data.max_row]:
-            if isinstance(cell.value, datetime.date):
-                cell.number_format = "DD/MM/YYYY"
-        data.cell(row=data.max_row, column=len(COLUMNS) + 1).alignment = Alignment(wrap_text=True)
+        for index, value in enumerate(row, start=1):
+            if isinstance(value, datetime.date):
+                data.cell(row=written, column=index).number_format = "DD/MM/YYYY"
+        data.cell(row=written, column=len(COLUMNS) + 1).alignment = Alignment(wrap_text=True)
     data.freeze_panes = "A2"
     out = io.BytesIO()
     book.save(out)
