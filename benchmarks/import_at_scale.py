@@ -95,7 +95,8 @@ def synthetic_rows(n, rng, mission):
                 "victim_sex": rng.choice(["F", "F", "F", "FEMALE", "Féminin", "MALE"]) if french
                 else rng.choice(["FEMALE", "FEMALE", "FEMALE", "MALE", "UNKNOWN"]),
                 "victim_age": str(age), "victim_displacement": rng.choice(["IDP", "RESIDENT", "UNKNOWN"]),
-                "victim_disability": "NO", "victim_name": rng.choice(["Testname Zeta", "Testname Eta"]) if rng.random() < 0.5 else "",
+                "victim_disability": "NO",
+                "victim_name": rng.choice(["Testname Zeta", "Testname Eta"]) if rng.random() < 0.5 else "",
                 "consents": "RECORD;SHARE_MARA;REFER" if rng.random() < 0.7 else "RECORD",
                 "consent_date": reported.strftime("%d/%m/%Y"), "consent_given_by": "SURVIVOR",
             })

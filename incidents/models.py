@@ -327,11 +327,13 @@ class IncidentImport(models.Model):
 
 
 class ImportFile(models.Model):
-    """The bytes of an import's file, encrypted (base64 inside a Fernet token), and, in valid-rows mode,
-    the "to fix" file of the rows left out. Deleted when the import no longer needs them."""
+    """The bytes of an import's file, encrypted (base64 inside a Fernet token), until it is checked; then
+    the rows as the check read them (JSON, encrypted) until the import; and, in valid-rows mode, the
+    "to fix" file of the rows left out. Deleted when the import no longer needs them."""
 
     incident_import = models.OneToOneField(IncidentImport, on_delete=models.CASCADE, related_name="stored")
     content = EncryptedTextField(blank=True)
+    rows = EncryptedTextField(blank=True)
     fix_file = EncryptedTextField(blank=True)
 
     def __str__(self):

@@ -4,8 +4,9 @@
     CHECKED   -> IMPORTING (a mode chosen) or DISCARDED
     IMPORTING -> DONE, or CHECKED again when rows no longer pass (the records changed meanwhile)
 
-The file is kept encrypted (ImportFile) only while needed: it is dropped when the import is done or
-discarded; in valid-rows mode the "to fix" file of the rejected rows is kept, encrypted, until the
+The file is kept encrypted (ImportFile) only while needed: until it is checked; then the rows as
+read (so that the import does not read the file again), until the import is done or discarded; in
+valid-rows mode the "to fix" file of the rejected rows is kept, encrypted, until the
 person discards it. Celery tasks get the import's id only. Checking and importing are safe to run
 twice: each starts only from its own state, and the writing holds the import's row lock.
 
@@ -83,7 +84,16 @@ def _load(incident_import):
 
 
 def file_kept(incident_import):
-    return ImportFile.objects.filter(incident_import=incident_import).exclude(content="").exists()
+    stored = ImportFile.objects.filter(incident_import=incident_import)
+    return stored.exclude(content="").exists() or stored.exclude(rows="").exists()
+
+
+def _load_rows(incident_import):
+    """The rows the check read (the file itself is no longer kept by then)."""
+    stored = ImportFile.objects.filter(incident_import=incident_import).first()
+    if stored is None or not stored.rows:
+        raise RuleError(_("The file of this import is no longer kept: upload it again."))
+    return reading.loads(stored.rows)
 
 
 def fix_file_of(incident_import):
@@ -162,8 +172,13 @@ def check_import(import_id):
         _fail(incident_import, _(FAILED_MESSAGE), step="check", keep_file=True)
         return incident_import
     counts = _counts(result)
-    IncidentImport.objects.filter(pk=import_id, state=ImportState.CHECKING).update(
-        state=ImportState.CHECKED, progress=100, report=json.dumps(report_of(sheet, result)), error="", **counts)
+    with transaction.atomic():
+        # From here on the rows as read are kept instead of the file: what the import needs, no more.
+        ImportFile.objects.filter(incident_import=incident_import).update(
+            content="", rows=reading.dumps(sheet))
+        IncidentImport.objects.filter(pk=import_id, state=ImportState.CHECKING).update(
+            state=ImportState.CHECKED, progress=100, report=json.dumps(report_of(sheet, result)), error="",
+            **counts)
     audit.record("incident_import.check", user=incident_import.created_by, obj=incident_import,
                  detail={"sha256": incident_import.sha256, **counts})
     incident_import.refresh_from_db()
@@ -216,10 +231,9 @@ def run_import(import_id, echo=None):
 
     try:
         progress(1, gettext_noop("Reading the file"))
-        data = _load(incident_import)
-        sheet, result = read_and_check(
-            data, incident_import.file_name, incident_import.mission,
-            progress=lambda done, total: progress(2 + 38 * done // max(total, 1), gettext_noop("Checking the rows")))
+        sheet = _load_rows(incident_import)
+        result = checking.check(sheet, incident_import.mission, progress=lambda done, total: progress(
+            2 + 38 * done // max(total, 1), gettext_noop("Checking the rows")))
         valid_rows_mode = incident_import.mode == ImportMode.VALID_ROWS
         if not valid_rows_mode and result.rows_invalid:
             counts = _counts(result)
@@ -246,7 +260,7 @@ def run_import(import_id, echo=None):
             fix = fixfile.build(sheet, left_out) if valid_rows_mode and left_out else None
             stored = ImportFile.objects.get(incident_import=locked)
             if fix:
-                stored.content, stored.fix_file = "", _store(fix)
+                stored.content, stored.rows, stored.fix_file = "", "", _store(fix)
                 stored.save()
             else:
                 stored.delete()

@@ -61,6 +61,6 @@ def test_swpa_fixes_two_bad_rows_and_imports(live_server, users, party, browser_
     for incident in Incident.objects.all():
         expect(page.get_by_role("link", name=incident.reference)).to_be_visible()
     assert Incident.objects.get(source_row=2).victim_count == 2
-    # (A missing favicon is the only 404 a live server without collected static files gives.)
+    # As the other browser tests: no script refused by the CSP, no uncaught error.
     assert not [e for e in console_errors if "Content Security Policy" in e], console_errors
     assert not [e for e in console_errors if e.startswith("uncaught:")], console_errors

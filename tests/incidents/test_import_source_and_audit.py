@@ -37,12 +37,14 @@ def test_the_kept_file_and_the_report_are_encrypted_in_the_database(tmp_path, us
                                                                location="Atlantis")])
     incident_import = checked(users["SWPA"], path)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT content FROM incidents_importfile")
-        (content,) = cursor.fetchone()
+        cursor.execute("SELECT content, rows FROM incidents_importfile")
+        content, rows = cursor.fetchone()
         cursor.execute("SELECT file_name, report FROM incidents_incidentimport")
         file_name, report = cursor.fetchone()
-    assert content.startswith("enc:") and file_name.startswith("enc:") and report.startswith("enc:")
-    assert "Quillby" not in file_name and "Atlantis" not in report
+    # Once checked, the rows as read are kept (for the import) instead of the file.
+    assert content == "" and rows.startswith("enc:")
+    assert file_name.startswith("enc:") and report.startswith("enc:")
+    assert "Quillby" not in file_name and "Atlantis" not in report and "Testname" not in rows
     assert incident_import.file_name == "Quillby cases.csv"
 
 
