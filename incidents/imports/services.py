@@ -24,7 +24,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import InterfaceError, OperationalError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -257,7 +257,11 @@ def run_import(import_id, echo=None):
                 for p in result.duplicates:
                     for number in p.rows:
                         left_out[number] = [p.duplicate_of]
-            fix = fixfile.build(sheet, left_out) if valid_rows_mode and left_out else None
+            fix = None
+            if valid_rows_mode and left_out:
+                # In the importing person's language, not whatever the worker last spoke.
+                with translation.override(incident_import.created_by.language or "en"):
+                    fix = fixfile.build(sheet, left_out)
             stored = ImportFile.objects.get(incident_import=locked)
             if fix:
                 stored.content, stored.rows, stored.fix_file = "", "", _store(fix)
