@@ -54,3 +54,11 @@ def test_the_incident_list_filters_the_incidents_of_an_import(client, login, tmp
     login(users["SWPA"])
     page = client.get(f"/incidents/?source_import={incident_import.pk}").content.decode()
     assert incident_import.incidents.get().reference in page and "1 incident" in page
+
+
+def test_the_incident_page_says_which_import_and_row_it_came_from(client, login, tmp_path, users, party):
+    incident_import = imported(users["SWPA"], write_csv(tmp_path / "one.csv", [None, good_row()]))
+    incident = incident_import.incidents.get()
+    login(users["SWPA"])
+    page = client.get(f"/incidents/{incident.reference}/").content.decode()
+    assert f"import {incident_import.pk}, row 3" in page
