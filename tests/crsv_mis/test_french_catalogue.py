@@ -101,7 +101,7 @@ def test_a_wpa_who_switches_to_french_records_an_incident_in_french(client, logi
     html = html_text.unescape(page.content.decode())
     assert page.redirect_chain[-1][0] == "/incidents/new/"
     assert '<html lang="fr">' in html
-    for french in ("Enregistrer l'incident", "Formes de VSLC", "Stérilisation forcée", "Lieu d'affectation",
+    for french in ("Enregistrer l'incident", "Formes de VSLC", "Stérilisation forcée", "Tranche d'âge",
                    "Ajouter une autre victime"):
         assert french in html
     assert "Record incident" not in html
