@@ -107,6 +107,6 @@ def test_a_wpa_who_switches_to_french_records_an_incident_in_french(client, logi
     assert "Record incident" not in html
 
     # The language stays chosen: the next page, and its errors, are French too.
-    refused = html_text.unescape(client.post("/incidents/new/", {}).content.decode())
+    refused = html_text.unescape(client.post("/incidents/new/", {"save": "1"}).content.decode())
     assert "Choisissez au moins une forme de violence sexuelle." in refused
     assert "Choose at least one form of sexual violence." not in refused
