@@ -64,11 +64,17 @@ def test_the_committed_mo_file_holds_exactly_the_po_translations(po):
         compiled = gettext.GNUTranslations(handle)
     stale = []
     for entry in po:
+        context = entry.msgctxt
         if entry.msgid_plural:
-            pairs = [(compiled.ngettext(entry.msgid, entry.msgid_plural, 1), entry.msgstr_plural[0]),
-                     (compiled.ngettext(entry.msgid, entry.msgid_plural, 2), entry.msgstr_plural[1])]
-        else:
+            def plural(n, entry=entry, context=context):
+                if context is None:
+                    return compiled.ngettext(entry.msgid, entry.msgid_plural, n)
+                return compiled.npgettext(context, entry.msgid, entry.msgid_plural, n)
+            pairs = [(plural(1), entry.msgstr_plural[0]), (plural(2), entry.msgstr_plural[1])]
+        elif context is None:
             pairs = [(compiled.gettext(entry.msgid), entry.msgstr)]
+        else:
+            pairs = [(compiled.pgettext(context, entry.msgid), entry.msgstr)]
         stale += [(entry.msgid, got) for got, wanted in pairs if got != wanted]
     assert stale == []
     assert compiled.ngettext("%(n)s incident", "%(n)s incidents", 0) == "%(n)s incident"
