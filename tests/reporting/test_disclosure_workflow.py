@@ -33,7 +33,7 @@ def test_a_request_goes_from_the_wpa_to_the_swpa_and_out_with_every_step_audited
     assert disclosure.state == DisclosureState.REQUESTED and disclosure.requested_by == users["WPA"]
     page = client.get(f"{BASE}{disclosure.pk}/").content.decode()
     assert incident.reference in page and "Consented: goes into the file" in page
-    assert 'action="/reports/disclosures/%d/approve/"' % disclosure.pk not in page  # a WPA does not decide
+    assert f'action="/reports/disclosures/{disclosure.pk}/approve/"' not in page  # a WPA does not decide
 
     login(users["SWPA"])
     response = client.post(f"{BASE}{disclosure.pk}/approve/", {"version": 1, "note": "Within the consent."})
