@@ -182,10 +182,10 @@ def consent_check(disclosure, user):
 
 def with_sent_checks(disclosure, checks):
     """For a sent disclosure, put beside each victim what the check found when the file was made."""
-    sent = dict(disclosure.victim_checks.values_list("victim_id", "reason"))
+    sent = dict(disclosure.victim_checks.values_list("victim_code", "reason"))
     for check in checks:
         for victim_check in check.victims:
-            victim_check.sent_reason = sent.get(victim_check.victim.pk, "")
+            victim_check.sent_reason = sent.get(victim_check.victim.code, "")
     return checks
 
 
@@ -371,7 +371,8 @@ def send(disclosure, *, by, expected_version, sent_on, channel, note="", request
         DisclosureFile.objects.create(disclosure=stored, format=FileFormat.XLSX, sha256=digest, size=len(data),
                                       encrypted_content=encryption.fernet().encrypt(data))
         DisclosedVictim.objects.bulk_create([
-            DisclosedVictim(disclosure=stored, victim=v.victim, included=v.included, reason=v.reason)
+            DisclosedVictim(disclosure=stored, incident=c.incident, victim_code=v.victim.code, included=v.included,
+                            reason=v.reason)
             for c in checks for v in c.victims])
         audit.record("disclosure.send", user=by, obj=stored, request=request,
                      detail={"version": stored.version, "sha256": digest, "size": len(data), "channel": channel,

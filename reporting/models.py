@@ -265,20 +265,23 @@ class DisclosureIncident(models.Model):
 
 
 class DisclosedVictim(models.Model):
-    """The consent check of one victim at the moment the file was made: in the file or not, and why."""
+    """The consent check of one victim at the moment the file was made: in the file or not, and why.
+    The victim is kept by their pseudonymous code, not a foreign key: an edit of the incident may
+    remove a victim row, and the record of what was sent must outlive it (and must not block the edit)."""
 
     disclosure = models.ForeignKey(Disclosure, on_delete=models.PROTECT, related_name="victim_checks")
-    victim = models.ForeignKey("incidents.Victim", on_delete=models.PROTECT, related_name="+")
+    incident = models.ForeignKey("incidents.Incident", on_delete=models.PROTECT, related_name="+")
+    victim_code = models.CharField(max_length=16)
     included = models.BooleanField()
     reason = models.CharField(max_length=32)
 
     class Meta:
         ordering = ["id"]
-        constraints = [models.UniqueConstraint(fields=["disclosure", "victim"],
+        constraints = [models.UniqueConstraint(fields=["disclosure", "victim_code"],
                                                name="reporting_disclosed_victim_once")]
 
     def __str__(self):
-        return f"{self.disclosure} {self.victim_id} {'in' if self.included else 'out'}"
+        return f"{self.disclosure} {self.victim_code} {'in' if self.included else 'out'}"
 
 
 class DisclosureFile(models.Model):

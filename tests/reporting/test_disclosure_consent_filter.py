@@ -63,8 +63,8 @@ def test_the_narrative_and_exact_place_go_out_only_when_every_victim_consented(s
 
 
 def test_the_check_of_every_victim_is_kept_with_the_sent_disclosure(sent):
-    checks = {c.victim.code: (c.included, c.reason) for c in DisclosedVictim.objects.filter(
-        disclosure=sent["disclosure"]).select_related("victim")}
+    checks = {c.victim_code: (c.included, c.reason) for c in DisclosedVictim.objects.filter(
+        disclosure=sent["disclosure"])}
     mixed = list(sent["mixed"].victims.all())
     assert checks[mixed[0].code] == (True, "CONSENTED")
     assert checks[mixed[1].code] == (False, "NO_CONSENT")

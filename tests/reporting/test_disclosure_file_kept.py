@@ -98,3 +98,23 @@ def test_a_tampered_file_is_refused_on_download(sent, users, login):
     response = login(users["WPA"]).get(f"/reports/disclosures/{sent.pk}/download/")
     assert response.status_code == 409
     assert "The stored file does not match its checksum." in response.content.decode()
+
+
+def test_an_incident_edit_that_removes_a_disclosed_victim_works_and_the_record_keeps_the_code(
+        users, make_incident, stations, gazetteer, party):
+    from incidents import services
+    from tests.conftest import incident_fields
+
+    incident = make_incident(victims=[consenting(), consenting()])
+    first, second = incident.victims.all()
+    disclosure = send(approve(ask(users["WPA"], [incident]), users["SWPA"]), users["WPA"])
+
+    services.update_incident(
+        incident, by=users["WPA"], expected_version=incident.version,
+        fields=incident_fields(stations["north"], gazetteer["hamlet"]), form_codes=["RAPE"],
+        victims=[{**consenting(), "id": first.pk}],
+        perpetrators=[{"party": party, "party_type": party.party_type, "number": 2, "sex": "MALE"}])
+
+    assert list(incident.victims.values_list("code", flat=True)) == [first.code]
+    assert sorted(DisclosedVictim.objects.filter(disclosure=disclosure).values_list("victim_code", flat=True)) == \
+        sorted([first.code, second.code])
