@@ -127,6 +127,7 @@ class DisclosureRequestForm(forms.Form):
                                       help_text=_("Only what the purpose needs. Survivors' information goes out "
                                                   "only where they consented."))
     incidents = forms.CharField(label=_("Incident references"), widget=forms.Textarea(attrs={"rows": 3}),
+                                max_length=10000,
                                 help_text=_("One or more references of incidents you can read, separated by "
                                             "spaces, commas or new lines."))
 
