@@ -22,6 +22,7 @@ from incidents.models import FormOfViolence, Party, PartyAlias
 PASSWORD = "correct-horse-battery-9"
 append_only = importlib.import_module("crsv_mis.migrations.0002_audit_append_only")
 reports_kept = importlib.import_module("reporting.migrations.0003_released_reports_never_deleted")
+disclosures_kept = importlib.import_module("reporting.migrations.0005_disclosures_kept")
 
 
 @pytest.fixture(autouse=True)
@@ -51,12 +52,13 @@ def audit_trail_flushable(request):
     if connection.vendor != "sqlite":
         return
     with connection.cursor() as cursor:
-        for statement in append_only.SQLITE_REVERSE + reports_kept.SQLITE_REVERSE:
+        for statement in append_only.SQLITE_REVERSE + reports_kept.SQLITE_REVERSE + disclosures_kept.SQLITE_REVERSE:
             cursor.execute(statement)
         cursor.execute("DELETE FROM crsv_mis_auditevent")
-        for table in ("reporting_reportfile", "reporting_reportjob", "reporting_quarterlyreport"):
+        for table in ("reporting_reportfile", "reporting_reportjob", "reporting_quarterlyreport",
+                      *disclosures_kept.KEPT_TABLES, "reporting_disclosure"):
             cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed names
-        for statement in append_only.SQLITE + reports_kept.SQLITE:
+        for statement in append_only.SQLITE + reports_kept.SQLITE + disclosures_kept.SQLITE:
             cursor.execute(statement)
 
 
