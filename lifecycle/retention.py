@@ -119,13 +119,17 @@ def set_period(mission, record_class, days, *, by, request=None):
 # ---- legal holds
 
 
-def held_incident_ids(mission, now=None):
-    """Incidents under a hold, or whose hold was lifted less than a notice period ago (a lifted
-    hold gives the SWPA a full notice again before anything goes)."""
-    now = now or timezone.now()
-    since = now - datetime.timedelta(days=settings.RETENTION_NOTICE_DAYS)
-    return set(LegalHold.objects.filter(mission=mission).filter(Q(lifted_at__isnull=True) | Q(lifted_at__gt=since))
-               .values_list("incident_id", flat=True))
+def held_incident_ids(mission, now=None, *, recently_lifted=False):
+    """Incidents under a hold. With `recently_lifted`, also those whose hold was lifted less than a
+    notice period ago: the audit trail is planned by range, so that is how a lifted hold gives it a
+    full notice again (case records get theirs by leaving the plan when the hold is set)."""
+    holds = LegalHold.objects.filter(mission=mission)
+    if recently_lifted:
+        since = (now or timezone.now()) - datetime.timedelta(days=settings.RETENTION_NOTICE_DAYS)
+        holds = holds.filter(Q(lifted_at__isnull=True) | Q(lifted_at__gt=since))
+    else:
+        holds = holds.filter(lifted_at__isnull=True)
+    return set(holds.values_list("incident_id", flat=True))
 
 
 def find_incident(mission, reference):
@@ -196,7 +200,7 @@ def due(mission, record_class, now=None):
     """The records of `record_class` past retention now, not held, not anonymised."""
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(days=period_days(mission, record_class))
-    held = held_incident_ids(mission, now)
+    held = held_incident_ids(mission, now, recently_lifted=record_class == RecordClass.AUDIT)
     if record_class == RecordClass.INCIDENTS:
         return (Incident.objects.filter(mission=mission, updated_at__lt=cutoff)
                 .exclude(archived_at__gte=cutoff)
