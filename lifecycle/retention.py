@@ -271,8 +271,6 @@ def _anonymise_incident(incident_id, run):
     Consent.objects.filter(victim__incident_id=incident_id).update(decided_by="")
     # A rationale is free text about this one case.
     VerificationDecision.objects.filter(incident_id=incident_id).update(rationale="")
-    # Counts must not move; marking the month stale lets the rollup prove it.
-    send_changed(incident.mission_id, incident.incident_date)
     return incident, {"victims": len(victims)}
 
 
@@ -303,7 +301,7 @@ def _anonymise_batch(mission, record_class, entries, run, now):
     """Anonymise one batch of plan entries in one transaction; returns how many were done. Each
     record is checked again, under the transaction, to be still due (a hold set or an edit made
     since the plan was read wins)."""
-    done = 0
+    done, months = 0, set()
     with transaction.atomic():
         ids = [e.object_id for e in entries]
         # Lock first, then check: a pass running beside this one has either finished with these
@@ -319,6 +317,12 @@ def _anonymise_batch(mission, record_class, entries, run, now):
             # One event per record, on the record: its own history shows when and by which run.
             audit.record("retention.anonymise", obj=obj, detail={"class": record_class, "run": run.pk, **detail})
             done += 1
+            if record_class == RecordClass.INCIDENTS:
+                months.add(obj.incident_date)
+        if months:
+            # Counts must not move; marking the months stale (once per batch, not per record) has
+            # the rollup recount them, which proves it.
+            send_changed(mission.pk, *months)
         PlanEntry.objects.filter(pk__in=[e.pk for e in entries]).delete()
     return done
 

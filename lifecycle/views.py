@@ -8,6 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from crsv_mis import audit
+
 from . import retention
 from .forms import HoldForm, LiftForm, PeriodForm
 from .models import LegalHold, RetentionRun
@@ -22,6 +24,8 @@ def _require_officer(user):
 @require_GET
 def plan(request):
     _require_officer(request.user)
+    # The plan names records (by reference): reading it is recorded like reading a list.
+    audit.record("retention.plan_view", request=request)
     return render(request, "lifecycle/plan.html", {"plan": retention.plan(request.user.mission)})
 
 
@@ -55,6 +59,8 @@ def periods(request):
 
 
 def _holds_page(request, form=None, lift_error=None, status=200):
+    # The reasons (court cases) are read here in clear.
+    audit.record("retention.holds_view", request=request)
     holds = LegalHold.objects.filter(mission_id=request.user.mission_id).select_related(
         "incident", "set_by", "lifted_by")
     return render(request, "lifecycle/holds.html", {

@@ -3,6 +3,7 @@ the SWPA has the navigation link."""
 
 import pytest
 
+from crsv_mis.models import AuditEvent
 from tests.lifecycle.retention_fixtures import later, run_on
 
 pytestmark = pytest.mark.django_db
@@ -34,3 +35,12 @@ def test_the_plan_says_when_each_listed_record_will_be_anonymised(case, mission,
 
     assert case["incident"].reference in body and case["alert"].reference in body
     assert "1 record listed" in body and "Anonymised from" in body
+
+
+def test_reading_the_plan_and_the_holds_is_recorded(users, login):
+    client = login(users["SWPA"])
+    client.get("/retention/")
+    client.get("/retention/holds/")
+
+    assert list(AuditEvent.objects.filter(action__endswith="_view").values_list("action", "username")) == [
+        ("retention.plan_view", "swpa"), ("retention.holds_view", "swpa")]
