@@ -13,6 +13,9 @@ detail) instead of the fields themselves (crsv_mis/audit.py). This migration:
 4. re-creates the triggers: INSERT only, and the one UPDATE allowed is the erasure itself: the
    personal fields emptied, the salt emptied, `anonymised_at` set from empty, and every other column
    unchanged. DELETE stays refused.
+
+Migrating back drops the columns and restores the old triggers, but not the old hashes: the
+chain then needs re-sealing by the old code's rules before `verify_audit_chain` passes again.
 """
 
 import hashlib
@@ -84,7 +87,8 @@ def reseal(apps, schema_editor):
         event_model.objects.filter(pk=event.pk).update(identity_salt=salt, identity_digest=digest, prev_hash=prev,
                                                        hash=new_hash)
         prev = new_hash
-    head_model.objects.filter(pk=1).update(last_hash=prev)
+    if prev != "0" * 64:
+        head_model.objects.update_or_create(pk=1, defaults={"last_hash": prev})
 
 
 class Migration(migrations.Migration):
