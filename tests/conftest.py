@@ -20,7 +20,8 @@ from incidents.choices import CrsvFormCode
 from incidents.models import FormOfViolence, Party, PartyAlias
 
 PASSWORD = "correct-horse-battery-9"
-append_only = importlib.import_module("crsv_mis.migrations.0002_audit_append_only")
+# The audit trail's current triggers (0004 replaced those of 0002: only the retention erasure may update).
+append_only = importlib.import_module("crsv_mis.migrations.0004_audit_identity_digest")
 reports_kept = importlib.import_module("reporting.migrations.0003_released_reports_never_deleted")
 disclosures_kept = importlib.import_module("reporting.migrations.0005_disclosures_kept")
 
