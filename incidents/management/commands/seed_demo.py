@@ -636,6 +636,8 @@ class Command(BaseCommand):
                         ConsentKind.REFER: rng.random() < 0.75,
                         ConsentKind.FOLLOW_UP: rng.random() < 0.7,
                         ConsentKind.PUBLIC_REPORTING: rng.random() < 0.4,
+                        # Asked only when a justice body asks; no draw, so the demo's other values stay put.
+                        ConsentKind.SHARE_JUSTICE: False,
                     }
                     if age_group in CHILD_GROUPS:
                         # A child's consent follows the best interest of the child.
