@@ -19,7 +19,7 @@ from incidents import alerts
 from incidents.choices import CrsvFormCode
 from incidents.models import AlertIndicator, FormOfViolence
 from lifecycle import archive
-from lifecycle.archive_file import encode_key, new_key
+from lifecycle.archive_file import SealedWriter, encode_key, new_key, plaintext_lines, read_header
 from referrals import services as referrals
 from referrals.models import Provider, ProviderService
 from reporting.models import StaleMonth
@@ -126,3 +126,21 @@ def key_file(tmp_path, archive_key):
     path = tmp_path / "archive.key"
     path.write_text(encode_key(archive_key) + "\n")
     return path
+
+
+def plaintext(path, key):
+    """The archive's content lines (bytes), decrypted in memory."""
+    with open(path, "rb") as f:
+        return list(plaintext_lines(f, key))
+
+
+def reseal(path, key, lines):
+    """Write `lines` back into `path` as a validly sealed archive (what someone holding the key could
+    forge), keeping its archive id."""
+    with open(path, "rb") as f:
+        _header, archive_id = read_header(f, key)
+    with open(path, "wb") as f:
+        writer = SealedWriter(f, key, archive_id)
+        for line in lines:
+            writer.write(line + b"\n")
+        writer.close()
