@@ -656,38 +656,85 @@ def _check_schema(summary, models):
                                  "(restore with the version that wrote it, or migrate it first).")
 
 
+class _Inserts:
+    """Rows of one table inserted as they are: same primary keys, no save(), no signals (raw)."""
+
+    def __init__(self, model, using):
+        self.model, self.using, self.fields, self.batch = model, using, _fields(model), []
+
+    def add(self, values):
+        self.batch.append(self.model(**{f.attname: value for f, value in zip(self.fields, values, strict=True)}))
+        if len(self.batch) >= BATCH:
+            self.flush()
+
+    def flush(self):
+        if self.batch:
+            self.model._base_manager.using(self.using)._insert(self.batch, fields=self.fields, raw=True,
+                                                               using=self.using)
+            self.batch = []
+
+    def close(self, error=None):
+        if error is None:
+            self.flush()
+
+
+class _Copy:
+    """The same on PostgreSQL through COPY, several times faster than INSERTs for a large mission.
+    Values are prepared by each field as an INSERT would (encryption with this database's keys,
+    JSON, binary)."""
+
+    def __init__(self, model, using):
+        self.connection = connections[using]
+        self.fields = _fields(model)
+        quote = self.connection.ops.quote_name
+        columns = ", ".join(quote(f.column) for f in self.fields)
+        self.cursor = self.connection.cursor()
+        self.copying = self.cursor.cursor.copy(f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN")
+        self.copy = self.copying.__enter__()
+
+    def add(self, values):
+        self.copy.write_row([f.get_db_prep_save(value, self.connection)
+                             for f, value in zip(self.fields, values, strict=True)])
+
+    def close(self, error=None):
+        # With an error, psycopg ends the COPY with CopyFail so that the transaction can roll back.
+        self.copying.__exit__(type(error) if error else None, error, error.__traceback__ if error else None)
+        self.cursor.close()
+
+
 def _insert_all(lines, models, present, natural_keys, using, progress):
+    state = {}
+    writer = _Copy if connections[using].vendor == "postgresql" else _Inserts
+    try:
+        inserted = _write_tables(lines, models, present, natural_keys, using, progress, writer, state)
+    except BaseException as error:
+        if state.get("open"):
+            state["open"].close(error)
+        raise
+    return inserted
+
+
+def _write_tables(lines, models, present, natural_keys, using, progress, writer, state):
     inserted = 0
-    model = decoders = names = None
-    batch = []
-
-    def flush():
-        nonlocal batch
-        if batch:
-            model._base_manager.using(using)._insert(batch, fields=_fields(model), raw=True, using=using)
-            batch = []
-
-    skip = {}
-    pk_index = 0
+    table = decoders = None
+    skip, pk_index = {}, 0
     for line in lines:
         item = json.loads(line)
         if isinstance(item, list):
-            if _line(item[pk_index]) in skip:
+            if skip and _line(item[pk_index]) in skip:
                 continue
-            batch.append(model(**{name: decode(value) for name, decode, value in zip(names, decoders, item,
-                                                                                       strict=True)}))
+            table.add([decode(value) for decode, value in zip(decoders, item, strict=True)])
             inserted += 1
-            if len(batch) >= BATCH:
-                flush()
         elif "model" in item:
             model = models[item["model"]]
             fields = _fields(model)
-            names = [f.attname for f in fields]
             decoders = [_decoder(f, natural_keys) for f in fields]
-            pk_index = names.index(model._meta.pk.attname)
+            pk_index = [f.attname for f in fields].index(model._meta.pk.attname)
             skip = present.get(item["model"], {})
+            table = state["open"] = writer(model, using)
         elif "end" in item:
-            flush()
+            state["open"] = None
+            table.close()
             if progress:
                 progress(item["end"], item["rows"])
         elif "manifest" in item:
