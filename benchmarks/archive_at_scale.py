@@ -4,7 +4,8 @@
 
 Uses DATABASE_URL (default postgres://postgres@127.0.0.1:5432/crsv_bench_archive) as the source,
 created if missing, migrated and seeded with `manage.py seed_demo --incidents N` (default 100,000)
-when it holds fewer incidents, reused otherwise. The restore goes into a second database, the
+when it holds fewer incidents, reused otherwise; the audit trail is brought to --audit-events
+(default 500,000) chained events. The restore goes into a second database, the
 source's name with `_restored`, dropped and created again on every run (its name must contain
 "bench"). Each step runs as its own `manage.py` process, so its wall clock and peak memory (maximum
 resident set size) are its own:
@@ -31,6 +32,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/crsv_bench_archive"
 DEFAULT_INCIDENTS = 100_000
+# About five reads per incident: what a mission's audit trail holds by its closure.
+DEFAULT_AUDIT_EVENTS = 500_000
 TARGETS_S = {"export": 120.0, "verify": 60.0, "restore": 600.0}
 MEMORY_TARGET_MB = 400.0
 
@@ -87,9 +90,53 @@ def incident_count():
     return Incident.objects.count()
 
 
+def seed_audit_events(n):
+    """Make the audit trail hold at least `n` events (seed_demo writes only a few): incident views
+    by the mission's officers, chained with crsv_mis.audit.compute_hash and bulk-inserted, so that
+    export, verify and restore check a chain of a real mission's length."""
+    import datetime
+
+    import django
+
+    django.setup()
+    from django.db import transaction
+    from django.utils import timezone
+
+    from crsv_mis import audit
+    from crsv_mis.models import AuditChainHead, AuditEvent, User
+    from incidents.models import Incident
+
+    missing = n - AuditEvent.objects.count()
+    if missing <= 0:
+        return 0
+    officers = list(User.objects.filter(role__in=["WPA", "HRO", "SWPA"]))
+    incidents = list(Incident.objects.values_list("pk", "reference")[:50_000])
+    started = timezone.now()
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1, defaults={"last_hash": audit.GENESIS})
+        prev, batch = head.last_hash, []
+        for i in range(missing):
+            user = officers[i % len(officers)]
+            pk, reference = incidents[i % len(incidents)]
+            event = AuditEvent(at=started + datetime.timedelta(microseconds=i), user=user, username=user.username,
+                               role=user.role, action="incident.view", object_type="incidents.incident",
+                               object_id=str(pk), object_ref=reference, ip="10.0.0.1", detail={})
+            event.prev_hash, event.hash = prev, audit.compute_hash(prev, event)
+            prev = event.hash
+            batch.append(event)
+            if len(batch) == 5000:
+                AuditEvent.objects.bulk_create(batch)
+                batch = []
+        AuditEvent.objects.bulk_create(batch)
+        head.last_hash = prev
+        head.save(update_fields=["last_hash"])
+    return missing
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--incidents", type=int, default=DEFAULT_INCIDENTS)
+    parser.add_argument("--audit-events", type=int, default=DEFAULT_AUDIT_EVENTS)
     options = parser.parse_args()
     url = os.environ["DATABASE_URL"]
     target = restored_url(url)
@@ -98,6 +145,12 @@ def main():
     if incident_count() < options.incidents:
         print(f"Seeded {options.incidents} incidents in {timed_seed(options.incidents):.1f} s")
     incidents = incident_count()
+    started = time.perf_counter()
+    if added := seed_audit_events(options.audit_events):
+        print(f"Added {added} audit events in {time.perf_counter() - started:.1f} s")
+    from crsv_mis.models import AuditEvent
+
+    events = AuditEvent.objects.count()
 
     missed, figures = [], {}
     with tempfile.TemporaryDirectory(prefix="crsv-archive-bench-") as folder:
@@ -111,7 +164,7 @@ def main():
         figures["restore"] = step("restore", ["restore_archive", str(path), "--key-file", str(key)],
                                   env={"DATABASE_URL": target})
 
-    print(f"\nArchive of {incidents} incidents: {size_mb:.1f} MB")
+    print(f"\nArchive of {incidents} incidents and {events} audit events: {size_mb:.1f} MB")
     for name, (seconds, memory) in figures.items():
         print(f"{name:8} {seconds:7.1f} s (target < {TARGETS_S[name]:.0f} s), "
               f"peak memory {memory:6.1f} MB (target < {MEMORY_TARGET_MB:.0f} MB)")

@@ -37,6 +37,8 @@ TAG_BYTES = 16
 # Plaintext (compressed) bytes per segment: large enough that the 20 bytes of framing and tag do not
 # matter, small enough that a reader holds little in memory.
 SEGMENT_BYTES = 1 << 20
+# Plaintext handed on at a time when reading.
+OUTPUT_BYTES = 4 << 20
 KEY_ENV = "ARCHIVE_KEY"
 
 
@@ -198,20 +200,32 @@ def plaintext_chunks(fileobj, key, stats=None):
         index += 1
         if stats is not None:
             stats["segments"] = index
-        try:
-            data = decompressor.decompress(plain)
-            if last:
-                data += decompressor.flush()
-        except zlib.error:
-            raise Damaged(f"The archive is damaged: segment {index} does not decompress.") from None
-        if data:
-            yield data
+        yield from _decompressed(decompressor, plain, index, last)
         if last:
             if fileobj.read(1):
                 raise Damaged("The archive is damaged: there are bytes after its last segment.")
             if not decompressor.eof:
                 raise Damaged("The archive is damaged: its content stops before its end.")
             return
+
+
+def _decompressed(decompressor, data, index, last):
+    """Decompress a segment a few MiB at a time: JSON compresses twenty-fold or more, and a whole
+    segment's output need not be in memory at once."""
+    try:
+        while True:
+            out = decompressor.decompress(data, OUTPUT_BYTES)
+            data = decompressor.unconsumed_tail
+            if out:
+                yield out
+            if not data and len(out) < OUTPUT_BYTES:  # a full output may leave more pending
+                break
+        if last:
+            out = decompressor.flush()
+            if out:
+                yield out
+    except zlib.error:
+        raise Damaged(f"The archive is damaged: segment {index} does not decompress.") from None
 
 
 def plaintext_lines(fileobj, key, stats=None):
