@@ -64,3 +64,17 @@ def test_a_file_that_is_not_an_archive_is_named_so(db, key_file, tmp_path):
     path.write_text("meeting notes")
     with pytest.raises(CommandError, match="not a CRSV MIS archive"):
         call_command("verify_archive", str(path), key_file=str(key_file))
+
+
+def test_a_plain_summary_that_does_not_match_is_reported(recorded, archive_key, key_file, tmp_path):
+    path = tmp_path / "mission.crsvarc"
+    archive.export(path, archive_key)
+    plain_path = archive.summary_path(path)
+    plain = json.loads(plain_path.read_text())
+    plain["rows"]["incidents.incident"] = 7
+    plain_path.write_text(json.dumps(plain))
+    with pytest.raises(CommandError, match="NOT valid"):
+        call_command("verify_archive", str(path), key_file=str(key_file))
+    assert archive.verify(path, archive_key).problems == [
+        "mission.crsvarc.summary.json does not describe this archive (the archive itself is fine)"]
+    assert archive.verify(path, archive_key, check_plain_summary=False).problems == []
