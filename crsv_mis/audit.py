@@ -107,6 +107,18 @@ def record(action, *, user=None, obj=None, request=None, reason="", detail=None)
     return event
 
 
+def content_intact(event):
+    """Whether the event is as it was recorded (or as retention erased it): its fields match its
+    digest and its hash. The link to the previous event is the caller's to check."""
+    if event.anonymised_at is None:
+        personal_intact = identity_digest(event) == event.identity_digest
+    else:
+        # Anonymised: the personal fields and the salt must be gone; the digest still stands for
+        # them in the hash.
+        personal_intact = _erased(event)
+    return personal_intact and compute_hash(event.prev_hash, event) == event.hash
+
+
 def verify_chain(batch_size=2000):
     """Return a list of problems (empty when the chain is intact)."""
     problems = []
@@ -121,13 +133,7 @@ def verify_chain(batch_size=2000):
             count += 1
             if event.prev_hash != prev:
                 problems.append(f"event {event.id}: previous-hash link broken (a row was removed or reordered)")
-            if event.anonymised_at is None:
-                personal_intact = identity_digest(event) == event.identity_digest
-            else:
-                # Anonymised: the personal fields and the salt must be gone; the digest still
-                # stands for them in the hash.
-                personal_intact = _erased(event)
-            if not personal_intact or compute_hash(event.prev_hash, event) != event.hash:
+            if not content_intact(event):
                 problems.append(f"event {event.id}: content does not match its hash (the row was edited)")
             prev = event.hash
             last_id = event.id

@@ -381,7 +381,7 @@ def summary_path(path):
 
 class ChainCheck:
     """Recomputes the audit hash chain from archived rows, as crsv_mis.audit.verify_chain does on
-    the database (same compute_hash)."""
+    the database (same audit.content_intact)."""
 
     def __init__(self):
         self.prev = audit.GENESIS
@@ -402,7 +402,7 @@ class ChainCheck:
                 self.count += 1
                 if event.prev_hash != self.prev:
                     self.breaks.append(f"audit event {event.id}: previous-hash link broken")
-                if audit.compute_hash(event.prev_hash, event) != event.hash:
+                if not audit.content_intact(event):
                     self.breaks.append(f"audit event {event.id}: content does not match its hash")
                 self.prev = self.last_hash = event.hash
             return check

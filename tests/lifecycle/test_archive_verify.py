@@ -8,6 +8,7 @@ import json
 import pytest
 from django.core.management import CommandError, call_command
 
+from crsv_mis import audit
 from crsv_mis.models import AuditEvent
 from lifecycle import archive, archive_file
 from lifecycle.archive_file import Damaged, WrongKey, encode_key, new_key
@@ -149,3 +150,12 @@ def test_an_edited_audit_event_is_found_even_with_every_checksum_redone(exported
     reseal(exported, archive_key, lines)
     problems = archive.verify(exported, archive_key).problems
     assert len(problems) == 1 and "content does not match its hash" in problems[0]
+
+
+def test_audit_events_erased_by_retention_still_verify_in_the_archive(make_incident, archive_key, tmp_path):
+    make_incident()
+    erased = AuditEvent.objects.order_by("id")[:1]
+    assert audit.anonymise(AuditEvent.objects.filter(pk__in=list(erased.values_list("pk", flat=True)))) == 1
+    path = tmp_path / "mission.crsvarc"
+    archive.export(path, archive_key)
+    assert archive.verify(path, archive_key).problems == []
