@@ -293,6 +293,49 @@ def incidents_for_deidentified_export(user):
                                          shared_under_isp=False).active()
 
 
+# ---- Disclosures to outside bodies (reporting.disclosures). Begin of the disclosure section.
+
+# A request comes from the human rights roles that read the records (layer A); only the SWPA decides,
+# and never on a request of their own. Nobody else (the MARA, leadership, the administrator, the
+# auditor) has a disclosure page: a request shows per survivor what they consented to.
+DISCLOSURE_REQUESTERS = FULL_ACCESS_ROLES
+DISCLOSURE_APPROVERS = frozenset({Role.SWPA})
+
+
+def can_request_disclosures(user):
+    return _in_mission(user) and user.role in DISCLOSURE_REQUESTERS
+
+
+def can_approve_disclosures(user):
+    return _in_mission(user) and user.role in DISCLOSURE_APPROVERS
+
+
+def incidents_disclosable_by(user):
+    """Incidents `user` may put in a request: those they read (layer A), never information received
+    under an information-sharing protocol (it stays in the human rights compartment)."""
+    if not can_request_disclosures(user):
+        return apps.get_model("incidents", "Incident").objects.none()
+    return incidents_visible_to(user).filter(shared_under_isp=False)
+
+
+def disclosures_visible_to(user):
+    """Requests this person may open: the SWPA every request of the mission; a WPA or HRO the ones
+    they made, while they still read every incident in it (a request about a station they left
+    answers 404)."""
+    disclosure_model = apps.get_model("reporting", "Disclosure")
+    if not can_request_disclosures(user):
+        return disclosure_model.objects.none()
+    qs = disclosure_model.objects.filter(mission_id=user.mission_id)
+    if user.role == Role.SWPA:
+        return qs
+    incident_model = apps.get_model("incidents", "Incident")
+    unseen = incident_model.objects.filter(mission_id=user.mission_id).exclude(
+        pk__in=incidents_visible_to(user).values("pk"))
+    return qs.filter(requested_by=user).exclude(lines__incident__in=unseen)
+
+# ---- End of the disclosure section.
+
+
 # ---- Importing incident matrices (incidents.imports)
 
 # The SWPA: an import writes records of every duty station of the mission, and only the SWPA reads

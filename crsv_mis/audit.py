@@ -3,43 +3,59 @@
 Every read of a layer A/B record, every change, export and download calls
 `record`. Events are chained: each hash covers the previous hash and the
 event's own fields, so editing or deleting a row breaks every later link.
+
+The personal fields of an event (who, from where, why, detail) are covered through a salted
+digest of them rather than directly, so that retention can erase them (`anonymise`) once past
+their period and the chain still verifies: the digest stays, the salt goes with the fields (a
+digest of a username and an address alone could be guessed back by trying them all).
 """
 
 import hashlib
 import ipaddress
 import json
+import secrets
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from .models import AuditChainHead, AuditEvent
 
 GENESIS = "0" * 64
 
 
+def _dumps(value):
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def identity_digest(event):
+    """The salted digest of the event's personal fields, as the chain covers them."""
+    personal = {"user": event.user_id, "username": event.username, "ip": event.ip, "reason": event.reason,
+                "detail": event.detail}
+    return hashlib.sha256((event.identity_salt + _dumps(personal)).encode()).hexdigest()
+
+
 def _canonical(event):
-    return json.dumps(
+    return _dumps(
         {
             "at": event.at.isoformat(),
-            "user": event.user_id,
-            "username": event.username,
             "role": event.role,
             "action": event.action,
             "object_type": event.object_type,
             "object_id": event.object_id,
             "object_ref": event.object_ref,
-            "ip": event.ip,
-            "reason": event.reason,
-            "detail": event.detail,
-        },
-        sort_keys=True,
-        separators=(",", ":"),
-        default=str,
+            "identity": event.identity_digest,
+        }
     )
 
 
 def compute_hash(prev_hash, event):
     return hashlib.sha256((prev_hash + _canonical(event)).encode()).hexdigest()
+
+
+def _erased(event):
+    return (event.user_id is None and event.username == "" and event.ip is None and event.reason == ""
+            and event.detail == {} and event.identity_salt == "")
 
 
 def _valid_ip(value):
@@ -78,7 +94,9 @@ def record(action, *, user=None, obj=None, request=None, reason="", detail=None)
         ip=client_ip(request),
         reason=reason,
         detail=detail or {},
+        identity_salt=secrets.token_hex(16),
     )
+    event.identity_digest = identity_digest(event)
     with transaction.atomic():
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1, defaults={"last_hash": GENESIS})
         event.prev_hash = head.last_hash
@@ -87,6 +105,18 @@ def record(action, *, user=None, obj=None, request=None, reason="", detail=None)
         head.last_hash = event.hash
         head.save(update_fields=["last_hash"])
     return event
+
+
+def content_intact(event):
+    """Whether the event is as it was recorded (or as retention erased it): its fields match its
+    digest and its hash. The link to the previous event is the caller's to check."""
+    if event.anonymised_at is None:
+        personal_intact = identity_digest(event) == event.identity_digest
+    else:
+        # Anonymised: the personal fields and the salt must be gone; the digest still stands for
+        # them in the hash.
+        personal_intact = _erased(event)
+    return personal_intact and compute_hash(event.prev_hash, event) == event.hash
 
 
 def verify_chain(batch_size=2000):
@@ -103,7 +133,7 @@ def verify_chain(batch_size=2000):
             count += 1
             if event.prev_hash != prev:
                 problems.append(f"event {event.id}: previous-hash link broken (a row was removed or reordered)")
-            if compute_hash(event.prev_hash, event) != event.hash:
+            if not content_intact(event):
                 problems.append(f"event {event.id}: content does not match its hash (the row was edited)")
             prev = event.hash
             last_id = event.id
@@ -118,3 +148,11 @@ def verify_chain(batch_size=2000):
 
 def events_for(obj):
     return AuditEvent.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).order_by("-id")
+
+
+def anonymise(events, *, at=None):
+    """Erase the personal fields of `events` (a queryset) and stamp them; the only change the
+    database lets through (crsv_mis migration 0004). Returns how many were erased."""
+    return events.filter(anonymised_at__isnull=True).update(
+        user=None, username="", ip=None, reason="", detail={}, identity_salt="", anonymised_at=at or timezone.now()
+    )

@@ -27,5 +27,6 @@ def navigation(request):
         # Quarterly reports: the MARA room's list of every version, or leadership's released reports.
         "nav_reports": ("all" if access.can_read_report_drafts(user)
                         else "released" if access.can_read_released_reports(user) else ""),
+        "nav_disclosures": access.can_request_disclosures(user),  # requests to disclose to outside bodies
         "nav_unread_notifications": user.notifications.filter(read_at__isnull=True).count(),
     }

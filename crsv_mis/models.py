@@ -101,7 +101,14 @@ class AuditEvent(models.Model):
     """Append-only, hash-chained record of who did what to which record.
 
     `detail` never holds identifying data: codes, field names and counts only.
+
+    The personal fields (user, username, ip, reason, detail) enter the chain through
+    `identity_digest`, a salted digest of them, so that once past retention they can be erased
+    (with the salt, so the digest cannot be guessed back) while the chain still verifies. That
+    erasure, stamped `anonymised_at`, is the only change the database allows (migration 0004).
     """
+
+    PERSONAL_FIELDS = ("user", "username", "ip", "reason", "detail")
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     user = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
@@ -114,6 +121,9 @@ class AuditEvent(models.Model):
     ip = models.GenericIPAddressField(null=True, blank=True)
     reason = models.CharField(max_length=500, blank=True)
     detail = models.JSONField(default=dict, blank=True)
+    identity_salt = models.CharField(max_length=32, blank=True, default="")
+    identity_digest = models.CharField(max_length=64, default="")
+    anonymised_at = models.DateTimeField(null=True, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 

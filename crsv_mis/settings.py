@@ -96,6 +96,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "crsv_mis.context_processors.navigation",
                 "referrals.context_processors.navigation",
+                "lifecycle.context_processors.navigation",
             ],
         },
     },
@@ -196,11 +197,42 @@ CELERY_BEAT_SCHEDULE = {
                                "schedule": crontab(hour=1, minute=30)},
     "draft-quarterly-reports": {"task": "reporting.tasks.draft_quarterly_reports",
                                 "schedule": crontab(hour=2, minute=0)},
+    # Retention: plan what is due, anonymise what was listed long enough (lifecycle/retention.py).
+    "apply-retention": {"task": "lifecycle.tasks.apply_retention", "schedule": crontab(hour=3, minute=15)},
 }
 # Minutes an URGENT alert may stay unacknowledged before it escalates to the SWPA.
 ALERT_ESCALATION_MINUTES = int(os.environ.get("ALERT_ESCALATION_MINUTES", "30"))
 SMALL_CELL_THRESHOLD = int(os.environ.get("SMALL_CELL_THRESHOLD", "5"))
 VERIFICATION_STANDARD = os.environ.get("VERIFICATION_STANDARD", "Reasonable grounds to believe")
+
+
+def retention_limits(name, minimum, default, maximum):
+    """RETENTION_<NAME>_DAYS="minimum,default,maximum" (days): the range the SWPA may set the
+    mission's period in, and the period until they do."""
+    raw = os.environ.get(f"RETENTION_{name.upper()}_DAYS", "")
+    if raw.strip():
+        minimum, default, maximum = (int(part) for part in raw.split(","))
+    if not 1 <= minimum <= default <= maximum:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(f"RETENTION_{name.upper()}_DAYS needs 1 <= minimum <= default <= maximum.")
+    return {"min": minimum, "default": default, "max": maximum}
+
+
+# Retention per record class (lifecycle/retention.py). The defaults are a starting point for the
+# mission's records officer, not a UN rule: case files long enough for justice follow-up, alerts
+# (unverified signals) shorter, the audit trail long enough for oversight of who read what.
+RETENTION_LIMITS = {
+    "incidents": retention_limits("incidents", 5 * 365, 10 * 365, 30 * 365),
+    "alerts": retention_limits("alerts", 365, 3 * 365, 10 * 365),
+    "referrals": retention_limits("referrals", 2 * 365, 5 * 365, 15 * 365),
+    "audit": retention_limits("audit", 2 * 365, 7 * 365, 30 * 365),
+}
+# Days a record must have been listed in the retention plan, without a legal hold, before it is
+# anonymised: the SWPA sees everything before it goes.
+RETENTION_NOTICE_DAYS = int(os.environ.get("RETENTION_NOTICE_DAYS", "14"))
+# Records anonymised per transaction.
+RETENTION_BATCH_SIZE = int(os.environ.get("RETENTION_BATCH_SIZE", "200"))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
                                if not os.environ.get("EMAIL_HOST") else "django.core.mail.backends.smtp.EmailBackend")

@@ -18,6 +18,7 @@ urlpatterns = [
     path("mara/", include("mara.urls")),
     path("referrals/", include("referrals.urls")),
     path("reports/", include("reporting.urls")),
+    path("retention/", include("lifecycle.urls")),
     path("api/v1/stats/", include("reporting.api_urls")),
     path("api/v1/", include("referrals.api_urls")),
     path("api/v1/", include("incidents.api_urls")),

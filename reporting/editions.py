@@ -133,13 +133,13 @@ class _Disclosure:
         marks = {c for c in cells if isinstance(c, str)}
         parts = []
         if self.mark in marks:
-            parts.append(_("\u201c%(mark)s\u201d: a count from 1 to %(top)d.") % {"mark": self.mark,
+            parts.append(_("“%(mark)s”: a count from 1 to %(top)d.") % {"mark": self.mark,
                                                                                   "top": self.limit - 1})
         if WITHHELD in marks:
-            parts.append(_("\u201cx\u201d: a count withheld so that a small one cannot be worked out "
+            parts.append(_("“x”: a count withheld so that a small one cannot be worked out "
                            "(it is not itself small)."))
         if NOT_SHOWN in marks:
-            parts.append(_("\u201c%(dash)s\u201d: a median resting on fewer than %(n)d values, not shown.")
+            parts.append(_("“%(dash)s”: a median resting on fewer than %(n)d values, not shown.")
                          % {"dash": NOT_SHOWN, "n": self.limit})
         return " ".join(parts)
 
@@ -241,16 +241,16 @@ def methodology(snapshot, edition=Edition.EXTERNAL):
           "and to respond are medians in minutes."),
         _("Period cut-offs: the figures of a quarter whose report was released never change. An incident of "
           "such a quarter reported, or verified, after the release is counted in the next report as a late "
-          "addition to that quarter (table \u201cLate additions to released quarters\u201d); the trend by "
+          "addition to that quarter (table “Late additions to released quarters”); the trend by "
           "month shows current counts."),
     ]
     if edition == Edition.EXTERNAL:
         paragraphs.append(
-            _("Small-cell suppression: a count from 1 to %(top)d reads \u201c<%(limit)d\u201d. Where a total "
+            _("Small-cell suppression: a count from 1 to %(top)d reads “<%(limit)d”. Where a total "
               "shown would let a reader work out such a count as the total minus the other cells, one more "
-              "count is withheld and reads \u201cx\u201d (it is not itself small). A change or share computed "
+              "count is withheld and reads “x” (it is not itself small). A change or share computed "
               "from a withheld count is withheld too. A median resting on fewer than %(limit)d values reads "
-              "\u201c%(dash)s\u201d. Places are shown no finer than the province. Zeros are shown.")
+              "“%(dash)s”. Places are shown no finer than the province. Zeros are shown.")
             % {"top": limit - 1, "limit": limit, "dash": NOT_SHOWN})
     else:
         paragraphs.append(
@@ -363,8 +363,8 @@ def _quarters(snapshot, rules, shown_totals, by_key):
             source = _("current count")
         rows.append([q["label"], incidents, victims, checked, source])
     note = [_("The quarter of this report (last row) against the four before it. A quarter whose report was "
-              "released keeps the figures it was released with; what came in later is in \u201cLate additions "
-              "to released quarters\u201d."), rules.note(*_cells(rows))]
+              "released keeps the figures it was released with; what came in later is in “Late additions "
+              "to released quarters”."), rules.note(*_cells(rows))]
     return _table("quarters", _("Headline figures: this quarter and the four before"),
                   [_("Quarter"), _("Incidents"), _("Victims/survivors"), _("Verified incidents"), _("Figures")],
                   rows, None, note)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from incidents import stats
 
 from . import deidentified, quarterly, sg_export
-from .models import QuarterlyReport
+from .models import DisclosureItem, QuarterlyReport, SendChannel
 from .services import FIRST_YEAR
 
 QUARTERS = [(1, _("Q1 (January to March)")), (2, _("Q2 (April to June)")), (3, _("Q3 (July to September)")),
@@ -108,3 +108,54 @@ class SgExportForm(forms.Form):
         if not self.is_bound:
             # The contribution is written once the year is over.
             self.fields["year"].initial = timezone.localdate().year - 1
+
+
+# ---- disclosures to outside bodies
+
+
+class DisclosureRequestForm(forms.Form):
+    recipient = forms.CharField(label=_("Body it goes to"), max_length=200,
+                                help_text=_("For example: the office of the military prosecutor of a province."))
+    recipient_reference = forms.CharField(label=_("Their reference"), max_length=100, required=False,
+                                          help_text=_("The number of their request or case, if they gave one."))
+    legal_basis = forms.CharField(label=_("Legal basis"), max_length=300,
+                                  help_text=_("What allows the request: a letter of request, an agreement, a mandate."))
+    purpose = forms.CharField(label=_("Why it is asked"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
+                              help_text=_("The purpose, in a few sentences. Do not write survivors' names here."))
+    items = forms.MultipleChoiceField(label=_("Information asked for"), widget=forms.CheckboxSelectMultiple,
+                                      choices=DisclosureItem.choices,
+                                      help_text=_("Only what the purpose needs. Survivors' information goes out "
+                                                  "only where they consented."))
+    incidents = forms.CharField(label=_("Incident references"), widget=forms.Textarea(attrs={"rows": 3}),
+                                max_length=10000,
+                                help_text=_("One or more references of incidents you can read, separated by "
+                                            "spaces, commas or new lines."))
+
+
+class VersionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class ApproveForm(VersionForm):
+    note = forms.CharField(label=_("Note (optional)"), max_length=1000, required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class RefuseForm(VersionForm):
+    reason = forms.CharField(label=_("Why it is refused"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CancelForm(VersionForm):
+    reason = forms.CharField(label=_("Why it is cancelled"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SendForm(VersionForm):
+    sent_on = forms.DateField(label=_("Date sent"), widget=forms.DateInput(attrs={"type": "date"}))
+    channel = forms.ChoiceField(label=_("How it goes"), choices=SendChannel.choices)
+    note = forms.CharField(label=_("Note (optional)"), max_length=1000, required=False,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.fields["sent_on"].initial = timezone.localdate()

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from crsv_mis.encryption import EncryptedTextField
 from crsv_mis.models import Mission
 
 
@@ -172,3 +173,128 @@ class ReportJob(models.Model):
 
     def __str__(self):
         return f"job {self.pk}: {self.year} Q{self.quarter} {self.state}"
+
+
+# ---- disclosures to outside bodies (reporting/disclosures.py holds the rules)
+
+
+class DisclosureState(models.TextChoices):
+    REQUESTED = "REQUESTED", _("Requested, waiting for the SWPA")
+    APPROVED = "APPROVED", _("Approved, not sent yet")
+    REFUSED = "REFUSED", _("Refused")
+    SENT = "SENT", _("Sent")
+    CANCELLED = "CANCELLED", _("Cancelled")
+
+
+class DisclosureItem(models.TextChoices):
+    """What a request asks for, in groups of fields. The incident reference, month and province
+    always go with a line; everything else only when asked (and, for survivors, consented)."""
+
+    SUMMARY = "SUMMARY", _("De-identified summary, forms of CRSV, verification status, conflict nexus, site type")
+    DATES_PLACE = "DATES_PLACE", _("Exact dates and place (locality and coordinates)")
+    PERPETRATORS = "PERPETRATORS", _("Alleged perpetrators (type, party, number, sex)")
+    NARRATIVE = "NARRATIVE", _("Narrative")
+    VICTIM_PROFILE = "VICTIM_PROFILE", _("Victim profile (sex, age, displacement, disability)")
+    VICTIM_IDENTITY = "VICTIM_IDENTITY", _("Victim identity and contact (name, contact, already interviewed by)")
+
+
+class SendChannel(models.TextChoices):
+    HAND = "HAND", _("Handed over in person (encrypted storage device)")
+    SECURE_TRANSFER = "SECURE_TRANSFER", _("Secure file transfer")
+    ENCRYPTED_EMAIL = "ENCRYPTED_EMAIL", _("Encrypted e-mail")
+    OTHER = "OTHER", _("Other (say how in the note)")
+
+
+class Disclosure(models.Model):
+    """A recorded request to disclose incident information to an outside body (a prosecutor, a
+    commission of inquiry), its decision by the SWPA, and what was sent. Rows are never deleted and a
+    decided or sent one never changes (migration 0005)."""
+
+    mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(max_length=12, choices=DisclosureState.choices, default=DisclosureState.REQUESTED)
+    # Every change of state adds one: a decision taken on a page read before another one is refused.
+    version = models.PositiveIntegerField(default=1)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    recipient = models.CharField(_("body it goes to"), max_length=200)
+    recipient_reference = models.CharField(_("the body's reference for its request"), max_length=100, blank=True)
+    legal_basis = models.CharField(_("legal basis"), max_length=300)
+    # Free text typed about a case may name people: encrypted like the narrative.
+    purpose = EncryptedTextField(_("why it is asked (purpose)"))
+    items = models.JSONField(default=list, help_text="DisclosureItem codes asked for.")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = EncryptedTextField(blank=True)
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                related_name="+")
+    sent_on = models.DateField(null=True, blank=True)
+    sent_channel = models.CharField(max_length=16, choices=SendChannel.choices, blank=True)
+    sent_note = EncryptedTextField(blank=True)
+    recorded_sent_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                     related_name="+")
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = EncryptedTextField(blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+        indexes = [models.Index(fields=["mission", "state"], name="reporting_disclosure_state")]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def reference(self):
+        return f"DSC-{self.pk:05d}" if self.pk else "DSC-new"
+
+
+class DisclosureIncident(models.Model):
+    """An incident a request asks about. Fixed when the request is made (migration 0005)."""
+
+    disclosure = models.ForeignKey(Disclosure, on_delete=models.PROTECT, related_name="lines")
+    incident = models.ForeignKey("incidents.Incident", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["disclosure", "incident"],
+                                               name="reporting_disclosure_incident_once")]
+
+    def __str__(self):
+        return f"{self.disclosure} {self.incident}"
+
+
+class DisclosedVictim(models.Model):
+    """The consent check of one victim at the moment the file was made: in the file or not, and why.
+    The victim is kept by their pseudonymous code, not a foreign key: an edit of the incident may
+    remove a victim row, and the record of what was sent must outlive it (and must not block the edit)."""
+
+    disclosure = models.ForeignKey(Disclosure, on_delete=models.PROTECT, related_name="victim_checks")
+    incident = models.ForeignKey("incidents.Incident", on_delete=models.PROTECT, related_name="+")
+    victim_code = models.CharField(max_length=16)
+    included = models.BooleanField()
+    reason = models.CharField(max_length=32)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["disclosure", "victim_code"],
+                                               name="reporting_disclosed_victim_once")]
+
+    def __str__(self):
+        return f"{self.disclosure} {self.victim_code} {'in' if self.included else 'out'}"
+
+
+class DisclosureFile(models.Model):
+    """What was sent, stored once when the disclosure is recorded as sent. It may hold names and
+    contacts, so the bytes are encrypted at rest (Fernet, FIELD_ENCRYPTION_KEYS); `sha256` is the
+    checksum of the file as sent (the clear bytes), checked again on every download."""
+
+    disclosure = models.OneToOneField(Disclosure, on_delete=models.PROTECT, related_name="file")
+    format = models.CharField(max_length=4, choices=FileFormat.choices)
+    encrypted_content = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"{self.disclosure}.{self.format}"

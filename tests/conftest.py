@@ -1,5 +1,6 @@
 """Shared fixtures: a small fictional mission, one user per role, an incident factory."""
 
+import contextlib
 import datetime
 import importlib
 import uuid
@@ -20,8 +21,10 @@ from incidents.choices import CrsvFormCode
 from incidents.models import FormOfViolence, Party, PartyAlias
 
 PASSWORD = "correct-horse-battery-9"
-append_only = importlib.import_module("crsv_mis.migrations.0002_audit_append_only")
+# The audit trail's current triggers (0004 replaced those of 0002: only the retention erasure may update).
+append_only = importlib.import_module("crsv_mis.migrations.0004_audit_identity_digest")
 reports_kept = importlib.import_module("reporting.migrations.0003_released_reports_never_deleted")
+disclosures_kept = importlib.import_module("reporting.migrations.0005_disclosures_kept")
 
 
 @pytest.fixture(autouse=True)
@@ -50,14 +53,27 @@ def audit_trail_flushable(request):
     yield
     if connection.vendor != "sqlite":
         return
-    with connection.cursor() as cursor:
-        for statement in append_only.SQLITE_REVERSE + reports_kept.SQLITE_REVERSE:
-            cursor.execute(statement)
+    with connection.cursor() as cursor, sqlite_triggers_lifted(cursor):
         cursor.execute("DELETE FROM crsv_mis_auditevent")
-        for table in ("reporting_reportfile", "reporting_reportjob", "reporting_quarterlyreport"):
+        for table in ("reporting_reportfile", "reporting_reportjob", "reporting_quarterlyreport",
+                      *disclosures_kept.KEPT_TABLES, "reporting_disclosure"):
             cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed names
-        for statement in append_only.SQLITE + reports_kept.SQLITE:
+
+
+@contextlib.contextmanager
+def sqlite_triggers_lifted(cursor):
+    """The SQLite triggers that keep the audit trail, released reports and disclosures, dropped for
+    the block and created again after it."""
+    kept = (append_only, reports_kept, disclosures_kept)
+    for module in kept:
+        for statement in module.SQLITE_REVERSE:
             cursor.execute(statement)
+    try:
+        yield
+    finally:
+        for module in kept:
+            for statement in module.SQLITE:
+                cursor.execute(statement)
 
 
 @pytest.fixture

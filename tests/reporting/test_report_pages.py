@@ -285,4 +285,7 @@ def test_the_navigation_offers_reports_to_the_mara_room_and_leadership(login, us
     assert 'href="/reports/"' in login(users["MARA_MEMBER"]).get("/reports/released/").content.decode()
     leader = login(users["LEADERSHIP"]).get("/reports/released/").content.decode()
     assert 'href="/reports/released/"' in leader and 'href="/mara/dashboard/"' in leader
-    assert 'href="/reports/' not in login(users["WPA"]).get("/").content.decode()
+    # A WPA has no quarterly report link; their one link under /reports/ is to disclosure requests.
+    wpa = login(users["WPA"]).get("/").content.decode()
+    assert 'href="/reports/"' not in wpa and 'href="/reports/released/"' not in wpa
+    assert wpa.count('href="/reports/') == wpa.count('href="/reports/disclosures/"') == 1
