@@ -197,10 +197,15 @@ CELERY_BEAT_SCHEDULE = {
                                "schedule": crontab(hour=1, minute=30)},
     "draft-quarterly-reports": {"task": "reporting.tasks.draft_quarterly_reports",
                                 "schedule": crontab(hour=2, minute=0)},
+    # Imports: files nobody came back to are not kept (incidents/imports/services.py).
+    "drop-forgotten-import-files": {"task": "incidents.tasks.drop_forgotten_import_files",
+                                    "schedule": crontab(hour=3, minute=0)},
     # Retention: plan what is due, anonymise what was listed long enough (lifecycle/retention.py).
     "apply-retention": {"task": "lifecycle.tasks.apply_retention", "schedule": crontab(hour=3, minute=15)},
 }
 # Minutes an URGENT alert may stay unacknowledged before it escalates to the SWPA.
+# Days an import's kept file (and its to-fix file) waits for the person before it is deleted.
+IMPORT_FILE_KEEP_DAYS = int(os.environ.get("IMPORT_FILE_KEEP_DAYS", "14"))
 ALERT_ESCALATION_MINUTES = int(os.environ.get("ALERT_ESCALATION_MINUTES", "30"))
 SMALL_CELL_THRESHOLD = int(os.environ.get("SMALL_CELL_THRESHOLD", "5"))
 VERIFICATION_STANDARD = os.environ.get("VERIFICATION_STANDARD", "Reasonable grounds to believe")

@@ -48,3 +48,12 @@ def run_import(import_id):
     from .imports import services
 
     return services.run_import(import_id).state
+
+
+@shared_task(autoretry_for=DATABASE_ERRORS, retry_backoff=True, retry_backoff_max=60, retry_jitter=True,
+             max_retries=3)
+def drop_forgotten_import_files():
+    """Beat, nightly: delete the kept files of imports left alone for IMPORT_FILE_KEEP_DAYS; idempotent."""
+    from .imports import services
+
+    return services.drop_forgotten_files()

@@ -16,6 +16,7 @@ an import and `source_row` its row.
 """
 
 import base64
+import datetime
 import hashlib
 import json
 import logging
@@ -24,6 +25,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import InterfaceError, OperationalError, transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -325,6 +327,35 @@ def discard(incident_import, *, by, request=None):
         audit.record("incident_import.discard", user=by, obj=locked, request=request,
                      detail={"sha256": locked.sha256, "state": locked.state})
     return locked
+
+
+def keep_days():
+    return getattr(settings, "IMPORT_FILE_KEEP_DAYS", 14)
+
+
+def drop_forgotten_files(now=None):
+    """Nightly: the kept file, rows and to-fix file of an import nobody touched for IMPORT_FILE_KEEP_DAYS
+    are deleted (they hold survivor data and would otherwise stay for ever); a checked import never run
+    is closed as discarded. Running steps are left alone. Returns how many imports lost their files."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=keep_days())
+    forgotten = (IncidentImport.objects.filter(stored__isnull=False)
+                 .exclude(state__in=(ImportState.CHECKING, ImportState.IMPORTING))
+                 .filter(Q(finished_at__lt=cutoff) | Q(finished_at__isnull=True, created_at__lt=cutoff)))
+    dropped = 0
+    for import_id in forgotten.values_list("pk", flat=True):
+        with transaction.atomic():
+            locked = IncidentImport.objects.select_for_update().get(pk=import_id)
+            if locked.state in (ImportState.CHECKING, ImportState.IMPORTING):
+                continue
+            ImportFile.objects.filter(incident_import=locked).delete()
+            if locked.state == ImportState.CHECKED:
+                locked.state = ImportState.DISCARDED
+                locked.finished_at = timezone.now()
+                locked.save(update_fields=["state", "finished_at"])
+            audit.record("incident_import.files_expired", obj=locked,
+                         detail={"sha256": locked.sha256, "state": locked.state, "kept_days": keep_days()})
+            dropped += 1
+    return dropped
 
 
 def retry(incident_import, *, by, request=None):
