@@ -330,7 +330,7 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             services.update_incident(
                 incident, by=request.user, request=request,
                 expected_version=serializer.validated_data["version"], **serializer.service_kwargs())
-        except services.EditConflict as conflict:
+        except (services.EditConflict, services.RecordAnonymised) as conflict:
             return Response({"detail": str(conflict)}, status=status.HTTP_409_CONFLICT)
         return Response(IncidentFullSerializer(self.get_queryset().get(pk=incident.pk)).data)
 

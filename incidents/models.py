@@ -142,6 +142,9 @@ class Incident(models.Model):
     # Kept by services with the victims: lists and monthly victim counts read it without a join.
     victim_count = models.PositiveSmallIntegerField(default=0, editable=False)
 
+    # Set by retention (lifecycle) when identifying fields were destroyed: the record is closed to edits.
+    anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
+
     archived_at = models.DateTimeField(null=True, blank=True, editable=False)
     archived_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False

@@ -26,6 +26,13 @@ class EditConflict(Exception):
     """Someone else saved the incident since this edit began."""
 
 
+class RecordAnonymised(Exception):
+    """Retention destroyed the incident's identifying fields; nothing may be typed back in."""
+
+    def __init__(self):
+        super().__init__(_("This incident was anonymised under the retention rules: it can no longer be edited."))
+
+
 def next_reference(mission, year):
     # The UPDATE locks the counter row (PostgreSQL) or the database (SQLite) until commit,
     # so two submissions can never read the same number.
@@ -132,10 +139,12 @@ def create_incident(*, by, mission, fields, form_codes, victims, perpetrators, r
 def update_incident(incident, *, by, expected_version, fields, form_codes, victims, perpetrators, request=None):
     """Save an edit only if nobody saved the incident since `expected_version` was read."""
     with transaction.atomic():
-        bumped = Incident.objects.filter(pk=incident.pk, version=expected_version).update(
+        bumped = Incident.objects.filter(pk=incident.pk, version=expected_version, anonymised_at__isnull=True).update(
             version=F("version") + 1
         )
         if not bumped:
+            if Incident.objects.filter(pk=incident.pk, anonymised_at__isnull=False).exists():
+                raise RecordAnonymised
             raise EditConflict(_("Someone else saved this incident while you were editing it."))
         # Compare with the stored row: a bound form may already have written onto `incident`.
         stored = Incident.objects.get(pk=incident.pk)

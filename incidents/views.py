@@ -124,6 +124,9 @@ def incident_edit(request, reference):
     incident = _scoped(request.user, reference)
     if not access.sees_identifying_data(request.user):
         raise Http404
+    if incident.anonymised_at:
+        messages.error(request, services.RecordAnonymised().args[0])
+        return redirect("incident_detail", reference=incident.reference)
     if request.method == "POST" and reports_un_personnel(request.POST):
         return render(request, "incidents/sea.html")
     add_victim = "add_victim" in request.POST
@@ -134,6 +137,9 @@ def incident_edit(request, reference):
                 incident, by=request.user, request=request,
                 expected_version=intake.incident.cleaned_data.get("version") or 0, **intake.service_kwargs(),
             )
+        except services.RecordAnonymised as closed:
+            messages.error(request, str(closed))
+            return redirect("incident_detail", reference=incident.reference)
         except services.EditConflict as conflict:
             intake.incident.add_error(None, _("%(msg)s Your changes are below and were not saved: open the "
                                               "incident in a new tab, then re-apply them.") % {"msg": conflict})

@@ -258,10 +258,11 @@ def _labels(record_class, queryset):
 def _anonymise_incident(incident_id, run):
     incident = Incident.objects.select_for_update().get(pk=incident_id)
     # Exact place dropped: the territory (or the province) stays, so admin1/admin2 are unchanged.
-    # The version moves on, so an edit begun before now cannot write the narrative back.
+    # The version moves on and the record is closed to edits (incidents.services.RecordAnonymised), so
+    # nothing typed can come back.
     Incident.objects.filter(pk=incident_id).update(
         narrative="", coordinates="", summary="", location=Coalesce(F("admin2"), F("admin1")),
-        version=F("version") + 1)
+        version=F("version") + 1, anonymised_at=timezone.now())
     victims = list(Victim.objects.filter(incident_id=incident_id).values_list("pk", flat=True))
     for victim_id in victims:
         # A new pseudonymous code: notes kept elsewhere under the old code no longer lead here.

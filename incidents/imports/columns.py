@@ -55,6 +55,11 @@ class Column:
     identifying: bool = False  # never quoted in a reason, encrypted when stored
     aliases: tuple = field(default=())
 
+    @property
+    def label(self):
+        """The header in the active language, as the template writes it."""
+        return self.label_fr if (translation.get_language() or "en").startswith("fr") else self.label_en
+
 
 COLUMNS = (
     Column("incident_key", "Incident key", "Clé de l'incident", INCIDENT, "text",

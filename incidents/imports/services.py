@@ -17,6 +17,7 @@ an import and `source_row` its row.
 
 import base64
 import datetime
+import functools
 import hashlib
 import json
 import logging
@@ -152,6 +153,19 @@ def _counts(result):
     }
 
 
+def in_importers_language(step):
+    """Run a step in the language of the person who uploaded the file, so that the reasons of the report
+    read in it whatever language the worker (or the page of another person) runs in."""
+    @functools.wraps(step)
+    def run(import_id, *args, **kwargs):
+        language = (IncidentImport.objects.filter(pk=import_id).values_list("created_by__language", flat=True)
+                    .first())
+        with translation.override(language or settings.LANGUAGE_CODE):
+            return step(import_id, *args, **kwargs)
+    return run
+
+
+@in_importers_language
 def check_import(import_id):
     """Read and check the file; store the report. Writes no incident."""
     incident_import = IncidentImport.objects.select_related("mission", "created_by").get(pk=import_id)
@@ -219,6 +233,7 @@ def choose(incident_import, *, by, mode, include_duplicates=False, request=None)
     return locked
 
 
+@in_importers_language
 def run_import(import_id, echo=None):
     """Check the file again (records may have changed since) and write its incidents in one
     transaction: all of them, or, in valid-rows mode, the valid ones, keeping a to-fix file of the rest."""
@@ -300,7 +315,9 @@ def run_import(import_id, echo=None):
 
 def _reason(problem):
     column = checking.BY_KEY.get(problem.column)
-    return f"{column.label_en}: {problem.reason}" if column else problem.reason
+    if column is None:
+        return problem.reason
+    return _("%(column)s: %(reason)s") % {"column": column.label, "reason": problem.reason}
 
 
 def download_fix_file(incident_import, *, by, request=None):

@@ -11,7 +11,7 @@ import datetime
 import io
 
 import openpyxl
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
@@ -29,8 +29,7 @@ BOLD = Font(bold=True)
 
 
 def header_labels():
-    french = (translation.get_language() or "en").startswith("fr")
-    return [c.label_fr if french else c.label_en for c in COLUMNS]
+    return [c.label for c in COLUMNS]
 
 
 def example_row(mission):

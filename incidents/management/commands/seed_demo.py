@@ -528,7 +528,7 @@ class Command(BaseCommand):
                     created_at, created_at, adapt_date(incident_date), precision, adapt_date(end),
                     adapt_date(reported_date), place.pk, place.admin1_id, place.admin2_id, encrypt(coordinates),
                     SITES(rng), nexus, source, SOURCE_SEX(rng), RELIABILITY(rng), CREDIBILITY(rng), isp,
-                    encrypt(narrative), summary, status, shareable, len(kinds), None, None, "", None, None,
+                    encrypt(narrative), summary, status, shareable, len(kinds), None, None, "", None, None, None,
                 ))
                 plans.append((incident_id, kinds, shareable, recorder.pk, adapt_date(reported_date)))
 
