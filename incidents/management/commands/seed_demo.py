@@ -555,8 +555,9 @@ class Command(BaseCommand):
                         ConsentKind.REFER: rng.random() < 0.75,
                         ConsentKind.FOLLOW_UP: rng.random() < 0.7,
                         ConsentKind.PUBLIC_REPORTING: rng.random() < 0.4,
-                        # Not given in the bulk demo; no draw, so the rest of the data stays as seeded before.
-                        ConsentKind.SHARE_JUSTICE: False,
+                        # Every eleventh victim, without a draw, so the rest of the data stays as seeded
+                        # before; the disclosure pages then have consenting survivors to show.
+                        ConsentKind.SHARE_JUSTICE: victim_number % 11 == 0,
                     }
                     if age_group in CHILD_GROUPS:
                         # A child's consent follows the best interest of the child.
