@@ -1,4 +1,4 @@
-"""manage.py import_incidents FILE --as SWPA [--dry-run] [--valid-rows]: the same report as the
+"""manage.py import_incidents FILE [--dry-run] [--as SWPA] [--valid-rows]: the same report as the
 page, a non-zero exit when rows fail, nothing written by a dry run."""
 
 import io
@@ -7,7 +7,9 @@ import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
 
+from crsv_mis.models import Role
 from incidents.models import Incident
+from tests.conftest import make_user
 from tests.incidents.import_files import good_row, write_csv
 
 pytestmark = pytest.mark.django_db
@@ -51,3 +53,14 @@ def test_failing_rows_write_nothing_unless_valid_rows_is_asked(tmp_path, users, 
 def test_only_an_swpa_may_import(tmp_path, users, party):
     with pytest.raises(CommandError, match="only the SWPA imports"):
         call_command("import_incidents", str(write_csv(tmp_path / "a.csv", [good_row()])), "--as", "wpa")
+
+
+def test_without_as_the_only_swpa_records_the_import(tmp_path, users, party):
+    code, out = run(str(write_csv(tmp_path / "good.csv", [good_row()])))
+    assert code == 0 and Incident.objects.get().created_by == users["SWPA"]
+
+
+def test_without_as_and_two_swpas_it_asks_which(tmp_path, users, party, mission):
+    make_user("swpa2", Role.SWPA, mission)
+    with pytest.raises(CommandError, match="--as USERNAME"):
+        call_command("import_incidents", str(write_csv(tmp_path / "a.csv", [good_row()])), "--dry-run")

@@ -1,8 +1,8 @@
-"""manage.py import_incidents FILE --as USERNAME [--dry-run] [--valid-rows] [--include-duplicates]
+"""manage.py import_incidents FILE [--dry-run] [--as USERNAME] [--valid-rows] [--include-duplicates]
 
 Checks an incident matrix (XLSX or CSV, the template's format) and imports it for the mission of
-the SWPA named by --as, in this process, with progress printed. The report lists every bad row,
-column and reason, as on the page. Exit status 1 when rows fail (or, with --dry-run, would fail);
+the SWPA named by --as (without it, the only active SWPA there is), in this process, with progress
+printed. The report lists every bad row, column and reason, as on the page. Exit status 1 when rows fail (or, with --dry-run, would fail);
 nothing is written then, unless --valid-rows asks to import the valid rows and write the others to
 a file to fix (--fix-file, default FILE.to-fix.xlsx).
 """
@@ -22,8 +22,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
-        parser.add_argument("--as", dest="username", required=True,
-                            help="the SWPA the incidents are recorded by (their mission is used)")
+        parser.add_argument("--as", dest="username",
+                            help="the SWPA the incidents are recorded by (their mission is used); "
+                                 "may be left out when there is one active SWPA")
         parser.add_argument("--dry-run", action="store_true", help="check and print the report; write nothing")
         parser.add_argument("--valid-rows", action="store_true",
                             help="import the valid rows even if others fail, and write the others to a file to fix")
@@ -32,9 +33,7 @@ class Command(BaseCommand):
         parser.add_argument("--fix-file", type=Path, help="where to write the rows to fix (with --valid-rows)")
 
     def handle(self, *args, file, username, dry_run, valid_rows, include_duplicates, fix_file, **options):
-        user = User.objects.filter(username=username, is_active=True).first()
-        if user is None or not access.can_import_incidents(user):
-            raise CommandError(f"{username!r} is not an active SWPA of a mission: only the SWPA imports.")
+        user = self._importer(username)
         try:
             data = file.read_bytes()
         except OSError as error:
@@ -79,6 +78,20 @@ class Command(BaseCommand):
         if incident_import.rows_invalid:
             raise SystemExit(1)
         return None
+
+    @staticmethod
+    def _importer(username):
+        """The SWPA the import is recorded by: the one named, or the only one there is."""
+        if username is None:
+            swpas = [u for u in User.objects.filter(is_active=True, role="SWPA") if access.can_import_incidents(u)]
+            if len(swpas) != 1:
+                raise CommandError("Name the SWPA the incidents are recorded by with --as USERNAME "
+                                   f"({len(swpas)} active SWPAs can import).")
+            return swpas[0]
+        user = User.objects.filter(username=username, is_active=True).first()
+        if user is None or not access.can_import_incidents(user):
+            raise CommandError(f"{username!r} is not an active SWPA of a mission: only the SWPA imports.")
+        return user
 
     def _dry_run(self, file, data, user):
         try:
