@@ -2,9 +2,9 @@
 
 Checks an incident matrix (XLSX or CSV, the template's format) and imports it for the mission of
 the SWPA named by --as (without it, the only active SWPA there is), in this process, with progress
-printed. The report lists every bad row, column and reason, as on the page. Exit status 1 when rows fail (or, with --dry-run, would fail);
-nothing is written then, unless --valid-rows asks to import the valid rows and write the others to
-a file to fix (--fix-file, default FILE.to-fix.xlsx).
+printed. The report lists every bad row, column and reason, as on the page. Exit status 1 when rows
+fail (or, with --dry-run, would fail); nothing is written then, unless --valid-rows asks to import
+the valid rows and write the others to a file to fix (--fix-file, default FILE.to-fix.xlsx).
 """
 
 from pathlib import Path
