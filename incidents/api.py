@@ -1,6 +1,7 @@
 """REST API for incidents, parties and the gazetteer. Thin: rules live in services."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
@@ -186,8 +187,9 @@ class IncidentWriteSerializer(serializers.Serializer):
     location = serializers.SlugRelatedField(slug_field="pcode", queryset=Location.objects.filter(level__gte=2))
     coordinates = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
     site_type = serializers.ChoiceField(choices=Incident._meta.get_field("site_type").choices)
-    forms = serializers.ListField(child=serializers.ChoiceField(choices=CrsvFormCode.choices), allow_empty=False,
-                                  error_messages={"empty": "Choose at least one form of sexual violence."})
+    forms = serializers.ListField(
+        child=serializers.ChoiceField(choices=CrsvFormCode.choices), allow_empty=False,
+        error_messages={"empty": gettext_lazy("Choose at least one form of sexual violence.")})
     conflict_nexus = serializers.ChoiceField(choices=Incident._meta.get_field("conflict_nexus").choices)
     source_type = serializers.ChoiceField(choices=Incident._meta.get_field("source_type").choices)
     source_sex = serializers.ChoiceField(choices=Incident._meta.get_field("source_sex").choices)

@@ -30,6 +30,10 @@ class IncidentFilter(django_filters.FilterSet):
     sort = django_filters.OrderingFilter(
         fields=(("reference", "reference"), ("incident_date", "incident_date"),
                 ("reported_date", "reported_date"), ("status", "status")),
+        field_labels={"reference": _("Reference"), "-reference": _("Reference, last first"),
+                      "incident_date": _("Incident date"), "-incident_date": _("Incident date, newest first"),
+                      "reported_date": _("Date reported"), "-reported_date": _("Date reported, newest first"),
+                      "status": _("Verification status"), "-status": _("Verification status, reversed")},
         label=_("Sort by"),
     )
 

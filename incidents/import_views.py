@@ -40,7 +40,7 @@ class UploadForm(forms.Form):
 
 
 class ChoiceForm(forms.Form):
-    mode = forms.ChoiceField(choices=ImportMode.choices, widget=forms.RadioSelect, label=gettext_lazy("Import"))
+    mode = forms.ChoiceField(choices=ImportMode.choices, widget=forms.RadioSelect, label=gettext_lazy("What to import"))
     include_duplicates = forms.BooleanField(
         required=False, label=gettext_lazy("Also import the rows flagged as possible duplicates"),
         help_text=gettext_lazy("Only if you checked that they are different incidents."))

@@ -96,7 +96,8 @@ class IncidentQuerySet(models.QuerySet):
 
 class Incident(models.Model):
     mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="incidents")
-    duty_station = models.ForeignKey(DutyStation, on_delete=models.PROTECT, related_name="incidents")
+    duty_station = models.ForeignKey(DutyStation, on_delete=models.PROTECT, related_name="incidents",
+                                     verbose_name=_("duty station"))
     reference = models.CharField(max_length=32, unique=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -110,7 +111,7 @@ class Incident(models.Model):
     incident_date_end = models.DateField(_("end of range"), null=True, blank=True)
     reported_date = models.DateField(_("date reported"))
 
-    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+")
+    location = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+", verbose_name=_("location"))
     # Copies of the location's ancestors: de-identified views and counts use these.
     admin1 = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+", editable=False)
     admin2 = models.ForeignKey(Location, on_delete=models.PROTECT, related_name="+", null=True, editable=False)

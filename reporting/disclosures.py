@@ -31,7 +31,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from crsv_mis import access, audit, encryption
 from incidents.choices import ConsentGivenBy, ConsentKind
@@ -493,7 +493,7 @@ def about_rows(disclosure, checks, made_at):
         [_("Disclosure of information on conflict-related sexual violence")],
         [_("Disclosure"), disclosure.reference],
         [_("Mission"), disclosure.mission.name],
-        [_("To"), disclosure.recipient],
+        [pgettext("the body a disclosure goes to", "To"), disclosure.recipient],
         [_("Their reference"), disclosure.recipient_reference],
         [_("Legal basis"), disclosure.legal_basis],
         [_("Purpose"), disclosure.purpose],
