@@ -79,11 +79,16 @@ def _store(data):
     return base64.b64encode(data).decode("ascii")
 
 
-def _load(incident_import):
+def _kept(incident_import, field):
+    """What the import keeps in `field` of its ImportFile, or a RuleError when it is gone."""
     stored = ImportFile.objects.filter(incident_import=incident_import).first()
-    if stored is None or not stored.content:
+    if stored is None or not getattr(stored, field):
         raise RuleError(_("The file of this import is no longer kept: upload it again."))
-    return base64.b64decode(stored.content)
+    return getattr(stored, field)
+
+
+def _load(incident_import):
+    return base64.b64decode(_kept(incident_import, "content"))
 
 
 def file_kept(incident_import):
@@ -93,10 +98,7 @@ def file_kept(incident_import):
 
 def _load_rows(incident_import):
     """The rows the check read (the file itself is no longer kept by then)."""
-    stored = ImportFile.objects.filter(incident_import=incident_import).first()
-    if stored is None or not stored.rows:
-        raise RuleError(_("The file of this import is no longer kept: upload it again."))
-    return reading.loads(stored.rows)
+    return reading.loads(_kept(incident_import, "rows"))
 
 
 def fix_file_of(incident_import):
@@ -276,9 +278,7 @@ def run_import(import_id, echo=None):
                         left_out[number] = [p.duplicate_of]
             fix = None
             if valid_rows_mode and left_out:
-                # In the importing person's language, not whatever the worker last spoke.
-                with translation.override(incident_import.created_by.language or "en"):
-                    fix = fixfile.build(sheet, left_out)
+                fix = fixfile.build(sheet, left_out)  # in the importer's language (in_importers_language)
             stored = ImportFile.objects.get(incident_import=locked)
             if fix:
                 stored.content, stored.rows, stored.fix_file = "", "", _store(fix)
