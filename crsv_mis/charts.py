@@ -113,7 +113,7 @@ def month_chart(months, series, *, title, description, kind="line", width=520, h
             x, y_tick = left + slot * (index + 0.5), top + plot_h + 14
             turn = f' transform="rotate(-40 {x:.1f} {y_tick})"' if slanted else ""
             anchor = "end" if slanted else "middle"
-            out.append(f'<text x="{x:.1f}" y="{y_tick}" text-anchor="{anchor}" fill="{MUTED}" font-size="11"'
+            out.append(f'<text x="{x:.1f}" y="{y_tick}" text-anchor="{anchor}" fill="{MUTED}" font-size="12"'
                        f'{turn}>{escape(month)}</text>')
     out.append(f'<line x1="{left}" y1="{top + plot_h}" x2="{width - right}" y2="{top + plot_h}" '
                f'stroke="{MUTED}" stroke-width="1"/>')
@@ -130,7 +130,7 @@ def month_chart(months, series, *, title, description, kind="line", width=520, h
                            f'<title>{escape(months[index])}: {escape(name)} {_fmt(value)}</title></rect>')
                 if show_values:
                     out.append(f'<text x="{x + bar_w / 2:.1f}" y="{y(value) - 3:.1f}" text-anchor="middle" '
-                               f'font-size="10">{_fmt(value)}</text>')
+                               f'font-size="12">{_fmt(value)}</text>')
     else:
         for s_index, (name, values) in enumerate(series):
             colour, dash = COLOURS[s_index % len(COLOURS)], DASHES[s_index % len(DASHES)]
@@ -146,7 +146,7 @@ def month_chart(months, series, *, title, description, kind="line", width=520, h
                            f'<title>{escape(months[index])}: {escape(name)} {_fmt(value)}</title></circle>')
                 if show_values:
                     out.append(f'<text x="{x:.1f}" y="{y(value) + offset:.1f}" text-anchor="middle" '
-                               f'font-size="10" fill="{colour}">{_fmt(value)}</text>')
+                               f'font-size="12" fill="{colour}">{_fmt(value)}</text>')
     out.append("</svg>")
     return "\n".join(out)
 

@@ -78,3 +78,12 @@ def browser_page(chromium, console_errors):
         yield page
     finally:
         context.close()
+
+
+@pytest.fixture
+def site_objects(live_server, users, stations, gazetteer, party, make_incident):
+    """One object of every kind a page shows (tests/e2e/pages.py), for the tests that visit every page."""
+    from tests.e2e import pages
+
+    return pages.sample_objects(users=users, stations=stations, gazetteer=gazetteer, party=party,
+                                make_incident=make_incident)

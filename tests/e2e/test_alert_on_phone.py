@@ -65,6 +65,9 @@ def test_field_reporter_alerts_from_a_phone_and_the_hro_acknowledges(live_server
     context, page = new_page(chromium, PHONE, errors)
     try:
         sign_in(page, live_server.url, "reporter")
+        # On a phone the menu is folded: open it first.
+        expect(page.get_by_role("navigation", name="Main")).to_be_hidden()
+        page.locator("header summary").click()
         page.get_by_role("navigation", name="Main").get_by_role("link", name="Report an alert").click()
         expect(page).to_have_url(re.compile(r"/alerts/new/$"))
         assert no_horizontal_scroll(page) <= PHONE["width"]
