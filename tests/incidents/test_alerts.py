@@ -19,9 +19,9 @@ from django.utils import timezone
 
 from crsv_mis import access
 from crsv_mis.models import AuditEvent, DutyStation, Mission, Notification, Role
+from crsv_mis.tasks import send_notification_emails
 from incidents import alerts
 from incidents.models import Alert, AlertIndicator, AlertStatus, Incident
-from crsv_mis.tasks import send_notification_emails
 from tests.conftest import make_user, victim_data
 
 DESCRIPTION = "Synthetic test alert: armed men seen near the Quillby water point at dusk."
