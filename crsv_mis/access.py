@@ -352,3 +352,55 @@ def incident_imports_visible_to(user):
     if not can_import_incidents(user):
         return import_model.objects.none()
     return import_model.objects.filter(mission_id=user.mission_id)
+
+
+# ---- Handover of a duty station's open work (lifecycle.handover)
+
+# The station's human rights officers and the SWPA. The MARA, leadership, the administrator and the
+# auditor have no handover page: it names casework (references, survivors' codes).
+HANDOVER_ROLES = FULL_ACCESS_ROLES
+# Who may take casework over: a WPA or HRO posted to the station, or the mission's SWPA (for a while).
+STATION_OFFICER_ROLES = frozenset({Role.WPA, Role.HRO})
+
+
+def can_view_handovers(user):
+    return _in_mission(user) and user.role in HANDOVER_ROLES
+
+
+def handover_stations_for(user):
+    """Duty stations whose handover page this person may open: the SWPA every station of the mission,
+    a WPA or HRO the stations she is posted to; everyone else none (a station outside answers 404)."""
+    station_model = apps.get_model("crsv_mis", "DutyStation")
+    if not can_view_handovers(user):
+        return station_model.objects.none()
+    qs = station_model.objects.filter(mission_id=user.mission_id)
+    if user.role == Role.SWPA:
+        return qs
+    return qs.filter(pk__in=list(user.duty_stations.values_list("pk", flat=True)))
+
+
+def can_hand_over(user, station, outgoing):
+    """The SWPA hands over anyone's work at a station of the mission (an officer who left without doing
+    it); a WPA or HRO hands over her own work at her own station."""
+    if not handover_stations_for(user).filter(pk=station.pk).exists():
+        return False
+    return user.role == Role.SWPA or outgoing.pk == user.pk
+
+
+def can_take_over(user, station):
+    """Whether `user` may receive a station's casework: an active account of the station's mission, a
+    WPA or HRO posted to it, or the SWPA."""
+    if not (user and user.is_active and user.mission_id == station.mission_id):
+        return False
+    if user.role == Role.SWPA:
+        return True
+    return user.role in STATION_OFFICER_ROLES and user.duty_stations.filter(pk=station.pk).exists()
+
+
+def action_points_for_handover(user):
+    """MARA action points this person sees on a handover page: those of their mission, for whoever may
+    open a handover page (the page lists only the ones given to the station's officers)."""
+    point_model = apps.get_model("mara", "ActionPoint")
+    if not can_view_handovers(user):
+        return point_model.objects.none()
+    return point_model.objects.filter(meeting__mission_id=user.mission_id)

@@ -193,13 +193,20 @@ class ApiToken(models.Model):
 
 
 class Notification(models.Model):
-    """An in-app message. Never carries survivor information: a short text and a link."""
+    """An in-app message, e-mailed too when the person has an address (crsv_mis/notify.py).
+
+    Never carries survivor information: a short text (references, kinds, counts), the action it
+    asks for and a link. The text and the action are stored in the recipient's language."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
     text = models.CharField(max_length=300)
     url = models.CharField(max_length=300, blank=True)
+    # What the person is asked to do, the label of the button beside the text ("Acknowledge the alert").
+    action = models.CharField(max_length=100, blank=True, default="")
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
+    # Set once the e-mail went out, under a row lock: a second run of the task sends nothing.
+    emailed_at = models.DateTimeField(null=True, blank=True)
     # Makes sending idempotent: one notification per user and event.
     event_key = models.CharField(max_length=120)
 

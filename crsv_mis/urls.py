@@ -19,6 +19,7 @@ urlpatterns = [
     path("referrals/", include("referrals.urls")),
     path("reports/", include("reporting.urls")),
     path("retention/", include("lifecycle.urls")),
+    path("handover/", include("lifecycle.urls_handover")),
     path("api/v1/stats/", include("reporting.api_urls")),
     path("api/v1/", include("referrals.api_urls")),
     path("api/v1/", include("incidents.api_urls")),

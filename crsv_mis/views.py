@@ -9,14 +9,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import access, audit
+from . import access, audit, notify
 from .forms import TokenForm
 
 
@@ -111,18 +110,31 @@ def home(request):
 NOTIFICATIONS_PAGE_SIZE = 50
 
 
+def _is_local_path(url):
+    # Notification links are paths of this site; anything else is not followed.
+    return bool(url) and url.startswith("/") and not url.startswith("//")
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def notifications(request):
-    """The person's own in-app notifications; POST marks one (id) or all of them read."""
+    """The person's own in-app notifications; POST marks one (id) or all of them read, or marks one
+    read and goes to the page it asks to act on (open)."""
     mine = request.user.notifications.all()
     if request.method == "POST":
-        unread = mine.filter(read_at__isnull=True)
+        if request.POST.get("open", "").isdigit():
+            target = mine.filter(pk=request.POST["open"]).first()
+            if target is not None:
+                notify.mark_read(mine.filter(pk=target.pk))
+                if _is_local_path(target.url):
+                    return redirect(target.url)
+            return redirect("notifications")
+        unread = mine
         if request.POST.get("id", "").isdigit():
             unread = unread.filter(pk=request.POST["id"])
         elif "all" not in request.POST:
             unread = unread.none()
-        unread.update(read_at=timezone.now())
+        notify.mark_read(unread)
         return redirect("notifications")
     page = Paginator(mine, NOTIFICATIONS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "crsv_mis/notifications.html", {"page": page})

@@ -2,7 +2,8 @@
 
 The rules live here; views, tasks and seed_demo call these functions. Nothing an alert says
 (what was seen, where) ever goes into a notification, an e-mail, a log line, an audit detail
-or a task argument: those carry the reference, the urgency, a link and ids.
+or a task argument: those carry the reference, the urgency, a link and ids. Notifications and
+their e-mails go through crsv_mis.notify.
 """
 
 import logging
@@ -11,16 +12,15 @@ from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models.functions import Length
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, pgettext_lazy
 
-from crsv_mis import access, audit
-from crsv_mis.models import AuditEvent, Mission, Notification, Role, User
+from crsv_mis import access, audit, notify
+from crsv_mis.models import Mission, Notification, Role, User
 
 from . import services
 from .models import Alert, AlertIndicator, AlertResponse, AlertStatus, AlertUrgency
@@ -124,29 +124,21 @@ def alert_url(alert):
 def _notification_text(alert, event):
     urgency = AlertUrgency(alert.urgency).label
     if event == EVENT_ESCALATED:
-        return _("Alert %(ref)s (%(urgency)s) was not acknowledged within %(minutes)s minutes.") % {
-            "ref": alert.reference, "urgency": urgency, "minutes": settings.ALERT_ESCALATION_MINUTES}
+        return _("Alert %(ref)s (%(urgency)s) is escalated to you: not acknowledged within %(minutes)s "
+                 "minutes.") % {"ref": alert.reference, "urgency": urgency,
+                                "minutes": settings.ALERT_ESCALATION_MINUTES}
     return _("New alert %(ref)s (%(urgency)s): please acknowledge it.") % {
         "ref": alert.reference, "urgency": urgency}
 
 
 def _notify(users, alert, event):
-    """One in-app notification per person and event; sending twice creates nothing new.
-    Returns the people notified."""
+    """One notification per person and event, in-app and (after commit) by e-mail; sending twice
+    creates nothing new. Returns the people notified."""
     users = list(users)
-    rows = []
-    for user in users:
-        with translation.override(user.language or settings.LANGUAGE_CODE):
-            rows.append(Notification(user=user, text=_notification_text(alert, event), url=alert_url(alert),
-                                     event_key=f"alert:{alert.pk}:{event}"))
-    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    notify.notify(users, event_key=f"alert:{alert.pk}:{event}", url=alert_url(alert),
+                  text=partial(_notification_text, alert, event),
+                  action=pgettext_lazy("notification action", "Acknowledge the alert"))
     return users
-
-
-def _email_after_commit(alert, recipients):
-    # No task when nobody notified has an address: nothing to do, and nothing left in the queue.
-    if any(user.email for user in recipients):
-        transaction.on_commit(partial(_queue_emails, alert.pk))
 
 
 def route_alert(alert):
@@ -159,15 +151,10 @@ def route_alert(alert):
     return _notify(recipients, alert, EVENT_NEW)
 
 
-def _queue_emails(alert_id):
-    # Runs after commit: the alert and its in-app notifications are saved whatever happens here,
-    # so a broker outage (or, when eager, a mail server error) is logged, not turned into an error page.
-    from .tasks import send_alert_emails  # tasks imports this module
-
-    try:
-        send_alert_emails.delay(alert_id)
-    except Exception:
-        logger.exception("Could not queue the e-mails for alert id %s", alert_id)
+def route_alert_to(alert, users):
+    """Route an alert to these people as if it were new (a handover gives them the station's
+    unacknowledged alerts); someone already told is not told twice."""
+    return _notify(users, alert, EVENT_NEW)
 
 
 def submit_alert(*, by, duty_station, location, observed_at, description, urgency, source_type,
@@ -189,57 +176,7 @@ def submit_alert(*, by, duty_station, location, observed_at, description, urgenc
         audit.record("alert.create", user=by, obj=alert, request=request, detail={
             "urgency": urgency, "indicators": sorted(i.code for i in indicators), "notified": len(recipients),
         })
-        _email_after_commit(alert, recipients)
     return alert
-
-
-def email_alert_recipients(alert_id):
-    """E-mail everyone notified about this alert who has an address, once per notification.
-
-    The body holds the reference, the urgency and a link, nothing else. Each e-mail sent is
-    recorded in the audit trail ("alert.emailed", with the notification id) in the same
-    transaction, under a lock on the alert row, so a second or parallel run sends nothing new.
-    Returns how many e-mails this run sent.
-    """
-    sent = 0
-    pending = Notification.objects.filter(event_key__startswith=f"alert:{alert_id}:").exclude(user__email="")
-    for notification_id in pending.order_by("id").values_list("id", flat=True):
-        with transaction.atomic():
-            alert = Alert.objects.select_for_update().filter(pk=alert_id).first()
-            if alert is None:
-                return sent
-            if _already_emailed(alert, notification_id):
-                continue
-            notification = Notification.objects.select_related("user").get(pk=notification_id)
-            if not notification.user.is_active:
-                continue
-            _send_alert_email(alert, notification)
-            audit.record("alert.emailed", obj=alert, detail={
-                "notification": notification.pk, "recipient": notification.user_id,
-                "event": notification.event_key.rsplit(":", 1)[1],
-            })
-            sent += 1
-    return sent
-
-
-def _already_emailed(alert, notification_id):
-    details = AuditEvent.objects.filter(
-        action="alert.emailed", object_type=alert._meta.label_lower, object_id=str(alert.pk)
-    ).values_list("detail", flat=True)
-    return any(d.get("notification") == notification_id for d in details)
-
-
-def _send_alert_email(alert, notification):
-    user = notification.user
-    link = getattr(settings, "SITE_URL", "").rstrip("/") + alert_url(alert)
-    with translation.override(user.language or settings.LANGUAGE_CODE):
-        urgency = AlertUrgency(alert.urgency).label
-        subject = _("[CRSV MIS] Alert %(ref)s: %(urgency)s") % {"ref": alert.reference, "urgency": urgency}
-        lines = [_("Alert %(ref)s") % {"ref": alert.reference}, _("Urgency: %(urgency)s") % {"urgency": urgency}]
-        if notification.event_key.endswith(f":{EVENT_ESCALATED}"):
-            lines.append(_("It was not acknowledged in time and is escalated to you."))
-        lines += ["", _("Open it in CRSV MIS (sign-in required): %(link)s") % {"link": link}]
-    send_mail(subject, "\n".join(lines) + "\n", settings.DEFAULT_FROM_EMAIL, [user.email])
 
 
 # ---- acknowledgement, responses, closure
@@ -260,8 +197,7 @@ def acknowledge_alert(alert, *, by, request=None):
             status=AlertStatus.ACKNOWLEDGED, acknowledged_at=now, acknowledged_by=by)
         alert.refresh_from_db()
         if done:
-            Notification.objects.filter(user=by, event_key__startswith=f"alert:{alert.pk}:",
-                                        read_at__isnull=True).update(read_at=now)
+            notify.mark_read(Notification.objects.filter(user=by, event_key__startswith=f"alert:{alert.pk}:"))
             minutes = round((now - alert.reported_at).total_seconds() / 60)
             audit.record("alert.acknowledge", user=by, obj=alert, request=request, detail={"minutes": minutes})
     return bool(done)
@@ -333,7 +269,6 @@ def escalate_overdue_alerts(now=None):
             if not notified:
                 logger.warning("Alert id %s escalated but the mission has no active SWPA", alert_id)
             audit.record("alert.escalate", obj=alert, detail={"minutes": minutes, "notified": len(notified)})
-            _email_after_commit(alert, notified)
         escalated += 1
     return escalated
 

@@ -15,7 +15,7 @@ INCIDENT_FIELDS = (
     "admin2", "coordinates", "site_type", "conflict_nexus", "source_type", "source_sex", "source_reliability",
     "source_credibility", "shared_under_isp", "narrative", "summary", "status", "mara_shareable",
     "victim_count", "archived_at", "archived_by", "archive_reason", "source_import", "source_row",
-    "anonymised_at",
+    "anonymised_at", "assigned_to",
 )
 VICTIM_FIELDS = ("id", "incident", "code", "sex", "age_years", "age_group", "victim_group", "displacement",
                  "disability", "name", "contact", "previously_interviewed_by")

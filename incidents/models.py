@@ -103,6 +103,11 @@ class Incident(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The officer who follows the incident through verification: the recorder until a handover
+    # (lifecycle.handover) gives it to someone else. Not part of the record's content, so changing it
+    # does not bump `version`.
+    assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", editable=False, verbose_name=_("officer in charge"))
 
     incident_date = models.DateField(_("incident date (or start of range)"))
     incident_date_precision = models.CharField(
@@ -185,6 +190,8 @@ class Incident(models.Model):
     def save(self, *args, **kwargs):
         self.admin1_id = self.location.admin1_id
         self.admin2_id = self.location.admin2_id
+        if self.assigned_to_id is None:
+            self.assigned_to_id = self.created_by_id
         super().save(*args, **kwargs)
 
 

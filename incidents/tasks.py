@@ -1,10 +1,8 @@
 """Celery tasks of the intake app. Arguments are ids only, never anything an alert says.
 
-Both tasks are idempotent (see incidents.alerts), so a retry or a second delivery of the same
-message (acks_late) does no harm.
+Every task is idempotent (see incidents.alerts), so a retry or a second delivery of the same
+message (acks_late) does no harm. Alert e-mails are sent by crsv_mis.tasks.send_notification_emails.
 """
-
-from smtplib import SMTPException
 
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
@@ -13,13 +11,6 @@ from . import alerts
 
 # A lost connection or a lock timeout passes; a constraint violation would not, so it is not retried.
 DATABASE_ERRORS = (OperationalError, InterfaceError)
-
-
-@shared_task(autoretry_for=DATABASE_ERRORS + (SMTPException, OSError), retry_backoff=True, retry_backoff_max=600,
-             retry_jitter=True, max_retries=8)
-def send_alert_emails(alert_id):
-    """E-mail the people notified about an alert: reference, urgency and a link only."""
-    return alerts.email_alert_recipients(alert_id)
 
 
 @shared_task(autoretry_for=DATABASE_ERRORS, retry_backoff=True, retry_backoff_max=60, retry_jitter=True,

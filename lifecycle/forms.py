@@ -20,3 +20,29 @@ class LiftForm(forms.Form):
     reason = forms.CharField(label=_("Why the hold is lifted"), max_length=500,
                              widget=forms.Textarea(attrs={"rows": 2}),
                              error_messages={"required": _("Say why the hold is lifted.")})
+
+
+class OfficerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.username
+
+
+class HandoverForm(forms.Form):
+    """Who hands over and who takes over. The incoming list offers the eligible officers; anyone else
+    of the mission posted here is refused by lifecycle.handover.refusal with the reason."""
+
+    outgoing = OfficerChoiceField(queryset=None, label=_("Outgoing officer"),
+                                  error_messages={"required": _("Choose the outgoing officer.")})
+    incoming = OfficerChoiceField(queryset=None, label=_("Incoming officer"),
+                                  help_text=_("A WPA or HRO posted to this duty station, or the SWPA."),
+                                  error_messages={"required": _("Choose the incoming officer.")})
+
+    def __init__(self, *args, outgoing, mission_users, eligible, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["outgoing"].queryset = outgoing
+        self.fields["incoming"].queryset = mission_users
+        self.fields["incoming"].widget.choices = [("", "---------")] + [(u.pk, u.username) for u in eligible]
+
+
+class HandoverConfirmForm(HandoverForm):
+    fingerprint = forms.CharField(widget=forms.HiddenInput, max_length=64)

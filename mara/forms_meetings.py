@@ -74,6 +74,14 @@ class ActionPointForm(forms.Form):
     due_date = forms.DateField(widget=DATE, label=_("Due date"))
     status = forms.ChoiceField(choices=ActionStatus.choices, initial=ActionStatus.OPEN, label=_("Status"),
                                help_text=_("An action that will not happen is marked Dropped, not removed."))
+    assigned_to = UserChoiceField(
+        queryset=User.objects.none(), required=False, label=_("Officer following it up"),
+        help_text=_("A human rights officer of the mission: told when it is assigned, listed in the handover "
+                    "of their duty station."))
+
+    def __init__(self, *args, mission=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assigned_to"].queryset = service.assignable_officers(mission)
 
 
 AttendeeFormSet = formset_factory(AttendeeForm, extra=2, can_delete=True)
@@ -104,7 +112,8 @@ class MeetingForms:
                                for a in instance.action_points.order_by("id")]
         self.attendees = AttendeeFormSet(data, prefix="attendees", initial=attendees_initial,
                                          form_kwargs={"mission": user.mission})
-        self.actions = ActionPointFormSet(data, prefix="actions", initial=actions_initial)
+        self.actions = ActionPointFormSet(data, prefix="actions", initial=actions_initial,
+                                          form_kwargs={"mission": user.mission})
 
     def is_valid(self):
         if self.adding:

@@ -108,6 +108,10 @@ class ActionPoint(models.Model):
                              help_text=_("e.g. Protection Working Group, senior management group"))
     due_date = models.DateField(_("due date"))
     status = models.CharField(_("status"), max_length=12, choices=ActionStatus.choices, default=ActionStatus.OPEN)
+    # `owner` names who acts, in words (an agency, a section); this is the mission officer who follows
+    # it up in the system, told when it is due and listed in their duty station's handover.
+    assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name=_("officer following it up"))
 
     class Meta:
         ordering = ["due_date", "id"]

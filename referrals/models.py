@@ -97,6 +97,10 @@ class Referral(models.Model):
                               db_index=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     referred_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # The officer who follows the referral up (deadlines, follow-ups): the referrer until a handover
+    # (lifecycle.handover) gives it to someone else. `referred_by` stays who made it.
+    assigned_to = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", editable=False, verbose_name=_("officer in charge"))
     created_at = models.DateTimeField(default=timezone.now)
     referred_at = models.DateTimeField(null=True, blank=True)
     service_provided_at = models.DateTimeField(null=True, blank=True)
@@ -117,6 +121,11 @@ class Referral(models.Model):
 
     def __str__(self):
         return f"{self.victim.code} → {self.get_service_display()}"
+
+    def save(self, *args, **kwargs):
+        if self.assigned_to_id is None:
+            self.assigned_to_id = self.referred_by_id
+        super().save(*args, **kwargs)
 
     @property
     def consent_active(self):

@@ -4,13 +4,16 @@ Style of incidents/services.py: one function per transition, checks + history + 
 transaction, and a conditional version UPDATE so that a concurrent change is never overwritten.
 """
 
-from django.db import IntegrityError, transaction
+from functools import partial
+
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
-from crsv_mis import access, audit
-from crsv_mis.models import Notification, Role
+from crsv_mis import access, audit, notify
+from crsv_mis.models import Role
 from incidents.choices import ConsentGivenBy, ConsentKind
 from incidents.models import Consent
 from incidents.services import EditConflict
@@ -117,19 +120,18 @@ def create_referral(*, by, victim, service, provider, urgency, note="", consent_
     return referral
 
 
-def _notify_focal_points(referral):
-    text = _("A referral was sent to %(provider)s (%(service)s, %(urgency)s).") % {
+def _referred_text(referral):
+    return _("A referral was sent to %(provider)s (%(service)s, %(urgency)s).") % {
         "provider": referral.provider.name, "service": referral.get_service_display(),
         "urgency": referral.get_urgency_display(),
     }
-    url = f"/referrals/{referral.pk}/"
-    for user in referral.provider.focal_points.filter(is_active=True):
-        try:
-            with transaction.atomic():
-                Notification.objects.create(user=user, text=text[:300], url=url,
-                                            event_key=f"referral:{referral.pk}:referred")
-        except IntegrityError:
-            pass  # Already notified (sending is idempotent).
+
+
+def _notify_focal_points(referral):
+    # Sending is idempotent: one notification per focal point and referral.
+    notify.notify(referral.provider.focal_points.filter(is_active=True), event_key=f"referral:{referral.pk}:referred",
+                  url=f"/referrals/{referral.pk}/", text=partial(_referred_text, referral),
+                  action=pgettext_lazy("notification action", "Accept or decline the referral"))
 
 
 def _grant_focal_points(referral):

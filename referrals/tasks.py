@@ -1,7 +1,8 @@
 """Celery beat task of the referrals app: deadlines about to pass, follow-ups overdue.
 
-`watch_deadlines` (every five minutes, settings.CELERY_BEAT_SCHEDULE) notifies the person who
-made the referral and the mission's SWPA, once per event:
+`watch_deadlines` (every five minutes, settings.CELERY_BEAT_SCHEDULE) notifies the officer in
+charge of the referral (its referrer until a handover) and the mission's SWPA, in-app and by
+e-mail (crsv_mis.notify), once per event:
 
 - an open MEDICAL referral whose PEP or emergency-contraception deadline (referrals.deadlines)
   is within DEADLINE_WARNING_HOURS ("referral:<id>:pep-close", "referral:<id>:ec-close") or has
@@ -9,8 +10,8 @@ made the referral and the mission's SWPA, once per event:
 - a follow-up whose next follow-up date has passed, with no later follow-up, on an open
   referral ("followup:<id>:overdue").
 
-Idempotent: a notification is keyed on (user, event_key), unique in the database, and created
-with get_or_create, so running twice, or two workers at once, creates each notification once;
+Idempotent: a notification is keyed on (user, event_key), unique in the database (see
+crsv_mis.notify), so running twice, or two workers at once, creates each notification once;
 only the run that created notifications records them in the audit trail (one
 "referral.deadline_notify" event per run that created any). A notification says
 "Referral #12: PEP deadline in 5 h" and links to the referral, nothing about the survivor.
@@ -19,14 +20,14 @@ only the run that created notifications records them in the audit trail (one
 import datetime
 
 from celery import shared_task
-from django.conf import settings
-from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.db import InterfaceError, OperationalError
 from django.db.models import Exists, OuterRef, Q
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
-from crsv_mis import audit
-from crsv_mis.models import Notification, Role, User
+from crsv_mis import audit, notify
+from crsv_mis.models import Role, User
 from incidents.choices import DatePrecision
 
 from .deadlines import EC, PEP, RECENT_DAYS, medical_deadlines
@@ -54,28 +55,18 @@ def _followup_text(referral_id, due):
 
 
 def _recipients(referral):
-    """The referrer and the mission's SWPA users (active accounts only)."""
+    """The officer in charge and the mission's SWPA users (active accounts only)."""
     swpa = User.objects.filter(is_active=True, role=Role.SWPA, mission_id=referral.incident.mission_id)
     people = {user.pk: user for user in swpa}
-    if referral.referred_by.is_active:
-        people[referral.referred_by_id] = referral.referred_by
+    in_charge = referral.assigned_to or referral.referred_by
+    if in_charge.is_active:
+        people[in_charge.pk] = in_charge
     return [people[pk] for pk in sorted(people)]
 
 
-def _notify(users, event_key, url, text_for):
+def _notify(users, event_key, url, text_for, action):
     """One notification per person for this event; returns how many this call created."""
-    created = 0
-    for user in users:
-        with translation.override(user.language or settings.LANGUAGE_CODE):
-            text = str(text_for())
-        try:
-            with transaction.atomic():
-                _notification, was_created = Notification.objects.get_or_create(
-                    user=user, event_key=event_key, defaults={"text": text[:300], "url": url})
-        except IntegrityError:  # a parallel run created it between the get and the insert
-            was_created = False
-        created += int(was_created)
-    return created
+    return len(notify.notify(users, event_key=event_key, url=url, text=text_for, action=action))
 
 
 def due_medical_deadlines(now):
@@ -84,7 +75,7 @@ def due_medical_deadlines(now):
     candidates = Referral.objects.filter(
         service=Service.MEDICAL, status__in=OPEN_STATUSES, incident__incident_date_precision=DatePrecision.DAY,
         incident__incident_date__gte=recent,
-    ).select_related("incident", "referred_by").order_by("id")
+    ).select_related("incident", "referred_by", "assigned_to").order_by("id")
     for referral in candidates:
         for deadline in medical_deadlines(referral, now=now) or ():
             if deadline["hours_left"] <= DEADLINE_WARNING_HOURS:
@@ -96,7 +87,8 @@ def overdue_follow_ups(today):
     later = FollowUp.objects.filter(referral_id=OuterRef("referral_id")).filter(
         Q(date__gt=OuterRef("date")) | Q(date=OuterRef("date"), id__gt=OuterRef("id")))
     return (FollowUp.objects.filter(next_follow_up__lt=today, referral__status__in=OPEN_STATUSES)
-            .filter(~Exists(later)).select_related("referral__incident", "referral__referred_by").order_by("id"))
+            .filter(~Exists(later)).select_related("referral__incident", "referral__referred_by",
+                                                  "referral__assigned_to").order_by("id"))
 
 
 def notify_due(now=None):
@@ -107,7 +99,8 @@ def notify_due(now=None):
         state = "passed" if deadline["passed"] else "close"
         key = f"referral:{referral.pk}:{KIND_SLUG[deadline['kind']]}-{state}"
         n = _notify(_recipients(referral), key, referral_url(referral.pk),
-                    lambda r=referral, d=deadline: _deadline_text(r.pk, d["kind"], d["hours_left"]))
+                    lambda r=referral, d=deadline: _deadline_text(r.pk, d["kind"], d["hours_left"]),
+                    pgettext_lazy("notification action", "Open the referral"))
         if n:
             created += n
             events.append(key)
@@ -115,7 +108,8 @@ def notify_due(now=None):
         referral = follow_up.referral
         key = f"followup:{follow_up.pk}:overdue"
         n = _notify(_recipients(referral), key, referral_url(referral.pk),
-                    lambda r=referral, f=follow_up: _followup_text(r.pk, f.next_follow_up))
+                    lambda r=referral, f=follow_up: _followup_text(r.pk, f.next_follow_up),
+                    pgettext_lazy("notification action", "Record the follow-up"))
         if n:
             created += n
             events.append(key)

@@ -29,11 +29,13 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
-from crsv_mis import access, audit, encryption
+from crsv_mis import access, audit, encryption, notify
+from crsv_mis.models import User
 from incidents.choices import ConsentGivenBy, ConsentKind
 from incidents.models import Consent, Incident, Perpetrator, Victim
 
@@ -246,7 +248,18 @@ def request_disclosure(*, by, recipient, legal_basis, purpose, items, references
             [DisclosureIncident(disclosure=disclosure, incident=readable[ref]) for ref in references])
         audit.record("disclosure.request", user=by, obj=disclosure, request=request,
                      detail={"incidents": references, "items": items, "version": disclosure.version})
+        _notify_approvers(disclosure)
     return disclosure
+
+
+def _notify_approvers(disclosure):
+    """The SWPA decides a request, never one of their own: every other SWPA of the mission is told."""
+    approvers = User.objects.filter(is_active=True, mission_id=disclosure.mission_id,
+                                    role__in=access.DISCLOSURE_APPROVERS).exclude(pk=disclosure.requested_by_id)
+    notify.notify(approvers, event_key=f"disclosure:{disclosure.pk}:requested",
+                  url=reverse("disclosure_detail", args=[disclosure.pk]),
+                  text=lambda: _("Disclosure request #%(id)s awaits your decision.") % {"id": disclosure.pk},
+                  action=pgettext_lazy("notification action", "Approve or refuse the request"))
 
 
 # ---- deciding

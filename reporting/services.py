@@ -24,12 +24,13 @@ import logging
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, transaction
 from django.db.models import F, Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop, pgettext_lazy
 
-from crsv_mis import access, audit
-from crsv_mis.models import Mission
+from crsv_mis import access, audit, notify
+from crsv_mis.models import Mission, User
 
 from . import quarterly
 from .models import Edition, FileFormat, JobState, QuarterlyReport, ReportFile, ReportJob, ReportStatus
@@ -228,7 +229,22 @@ def _save_version(job_id, snapshot):
                      detail={"mission": report.mission.code, "year": report.year, "quarter": report.quarter,
                              "version": version, "job": job.pk, "automatic": job.requested_by_id is None,
                              "superseded": replaced})
+        _notify_report_ready(job, report)
     return report
+
+
+def _notify_report_ready(job, report):
+    """Who asked for the version is told it is ready to read and approve; a nightly draft is for the
+    report editors of the mission."""
+    if job.requested_by_id:
+        people = [job.requested_by]
+    else:
+        people = [u for u in User.objects.filter(is_active=True, mission_id=report.mission_id,
+                                                 role__in=access.REPORT_EDITORS)]
+    notify.notify(people, event_key=f"report:{report.pk}:ready", url=reverse("report_detail", args=[report.pk]),
+                  text=lambda: _("Quarterly report %(year)s Q%(quarter)s, version %(version)s, is ready.") % {
+                      "year": report.year, "quarter": report.quarter, "version": report.version},
+                  action=pgettext_lazy("notification action", "Read and approve the report"))
 
 
 def retry_job(job, *, by, request=None):

@@ -72,7 +72,7 @@ def write(planned, *, mission, by, incident_import, progress=None):
                 encrypt(f["coordinates"]), f["site_type"], f["conflict_nexus"], f["source_type"], f["source_sex"],
                 f["source_reliability"], f["source_credibility"], f["shared_under_isp"], encrypt(f["narrative"]),
                 f["summary"], VerificationStatus.REPORTED.value, shareable, len(p.victims), None, None, "",
-                incident_import.pk, p.first_row, None,
+                incident_import.pk, p.first_row, None, by.pk,
             ))
             for code in p.form_codes:
                 rows["forms"].append((incident_id, code))

@@ -7,11 +7,13 @@ from collections import Counter
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
-from crsv_mis import audit
-from crsv_mis.models import Role
+from crsv_mis import access, audit, notify
+from crsv_mis.models import Role, User
 from mara.models import ActionPoint, ActionStatus, AttendeeSex, Meeting, MeetingAttendee
 
 # The MARA room: the chair, the members and the SWPA (who co-chairs the working group).
@@ -19,7 +21,7 @@ MARA_READERS = frozenset({Role.MARA_CHAIR, Role.MARA_MEMBER, Role.SWPA})
 MEETING_EDITORS = frozenset({Role.MARA_CHAIR, Role.SWPA})
 
 MEETING_FIELDS = ("date", "format", "agenda", "decisions")
-ACTION_FIELDS = ("description", "owner", "forum", "due_date", "status")
+ACTION_FIELDS = ("description", "owner", "forum", "due_date", "status", "assigned_to")
 OPEN_ACTION_STATUSES = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
 
 
@@ -109,20 +111,46 @@ def _write_action_points(meeting, action_points):
     for data in action_points:
         point = existing.get(data.get("id")) if data.get("id") else None
         if point is None:
-            ActionPoint.objects.create(meeting=meeting, **{f: data.get(f) or _default(f) for f in ACTION_FIELDS})
+            point = ActionPoint.objects.create(meeting=meeting,
+                                               **{f: data.get(f) or _default(f) for f in ACTION_FIELDS})
+            notify_assignee(point)
             added += 1
             continue
         values = {f: data.get(f) or _default(f) for f in ACTION_FIELDS}
         if any(getattr(point, f) != v for f, v in values.items()):
+            reassigned = point.assigned_to != values["assigned_to"]
             for f, v in values.items():
                 setattr(point, f, v)
             point.save()
+            if reassigned:
+                notify_assignee(point)
             changed += 1
     return added, changed
 
 
 def _default(field):
-    return {"status": ActionStatus.OPEN}.get(field, "")
+    return {"status": ActionStatus.OPEN, "assigned_to": None}.get(field, "")
+
+
+def assignable_officers(mission):
+    """Who may follow an action point up: the mission's active human rights officers (WPA, HRO, SWPA),
+    the people whose duty-station handover lists it."""
+    return User.objects.filter(mission=mission, is_active=True, role__in=access.FULL_ACCESS_ROLES).order_by(
+        "username")
+
+
+def notify_assignee(point):
+    """Tell the officer an action point was given to them (its due date and meeting, nothing more)."""
+    officer = point.assigned_to
+    if officer is None or not officer.is_active:
+        return
+    url = (reverse("meeting_detail", args=[point.meeting_id]) if can_read_mara(officer)
+           else reverse("handover_home"))
+    notify.notify([officer], event_key=f"action_point:{point.pk}:assigned:{officer.pk}", url=url,
+                  text=lambda: _("A MARA action point due on %(due)s was given to you (meeting of %(date)s).") % {
+                      "due": formats.date_format(point.due_date, "SHORT_DATE_FORMAT"),
+                      "date": formats.date_format(point.meeting.date, "SHORT_DATE_FORMAT")},
+                  action=pgettext_lazy("notification action", "Follow the action point up"))
 
 
 def create_meeting(*, by, fields, attendees, action_points, request=None):

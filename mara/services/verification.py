@@ -9,10 +9,12 @@ or deletes a history row.
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
-from crsv_mis import access, audit
+from crsv_mis import access, audit, notify
 from crsv_mis.models import Role, User
 from incidents.choices import VerificationStatus
 from incidents.models import Incident
@@ -135,7 +137,23 @@ def decide_verification(incident, *, by, decision, standard=None, rationale, exp
             "from": from_status, "to": decision, "decision": step.pk,
             "revises": previous.pk if previous else None, "version": incident.version,
         })
+        _notify_officer_in_charge(incident, step)
     return step
+
+
+def _notify_officer_in_charge(incident, step):
+    """The officer following the incident hears the MARA's decision (the status, never the rationale),
+    if they still read the record."""
+    # Read from the row, not the caller's copy: a handover may have changed it meanwhile.
+    in_charge = Incident.objects.filter(pk=incident.pk).values_list("assigned_to_id", flat=True).first()
+    officer = User.objects.filter(pk=in_charge, is_active=True).first()
+    if officer is None or not access.incidents_visible_to(officer).filter(pk=incident.pk).exists():
+        return
+    notify.notify([officer], event_key=f"incident:{incident.pk}:verification:{step.pk}",
+                  url=reverse("incident_detail", args=[incident.reference]),
+                  text=lambda: _("Incident %(ref)s: the MARA review recorded %(status)s.") % {
+                      "ref": incident.reference, "status": VerificationStatus(step.to_status).label},
+                  action=pgettext_lazy("notification action", "Open the incident"))
 
 
 def open_verification(incident, *, by, rationale, standard=None, expected_version=None, request=None):

@@ -19,9 +19,9 @@ from django.utils import timezone
 
 from crsv_mis import access
 from crsv_mis.models import AuditEvent, DutyStation, Mission, Notification, Role
+from crsv_mis.tasks import send_notification_emails
 from incidents import alerts
 from incidents.models import Alert, AlertIndicator, AlertStatus, Incident
-from incidents.tasks import send_alert_emails
 from tests.conftest import make_user, victim_data
 
 DESCRIPTION = "Synthetic test alert: armed men seen near the Quillby water point at dusk."
@@ -257,7 +257,8 @@ def test_focal_points_with_an_address_are_emailed_the_reference_urgency_and_link
     alert = make_alert(station="north")  # the task is queued after commit
 
     assert wait_until(lambda: len(mail.outbox) >= 1), "the alert e-mail was not sent"
-    assert send_alert_emails.delay(alert.pk).get(timeout=30) == 0  # a second run sends nothing new
+    ids = list(Notification.objects.filter(event_key=f"alert:{alert.pk}:new").values_list("pk", flat=True))
+    assert send_notification_emails.delay(ids).get(timeout=30) == 0  # a second run sends nothing new
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["wpa@example.org"]
@@ -265,7 +266,8 @@ def test_focal_points_with_an_address_are_emailed_the_reference_urgency_and_link
     assert alert.reference in text and "Urgent" in text and f"/alerts/{alert.reference}/" in text
     for secret in ("Quillby", "water point", "armed men", "Ashdale", "Northmark", "COMMUNITY_ALERT"):
         assert secret not in text, secret
-    assert AuditEvent.objects.filter(action="alert.emailed", object_ref=alert.reference).count() == 1
+    emailed = Notification.objects.get(user=users["WPA"], event_key=f"alert:{alert.pk}:new")
+    assert AuditEvent.objects.filter(action="notification.emailed", object_id=str(emailed.pk)).count() == 1
 
 
 @pytest.mark.django_db
@@ -282,8 +284,8 @@ def test_no_email_task_is_queued_when_nobody_notified_has_an_address(make_alert,
 
 
 @pytest.mark.django_db(transaction=True)
-def test_email_task_for_an_unknown_alert_does_nothing(celery_worker, mission):
-    assert send_alert_emails.delay(987654).get(timeout=30) == 0
+def test_email_task_for_an_unknown_notification_does_nothing(celery_worker, mission):
+    assert send_notification_emails.delay([987654]).get(timeout=30) == 0
     assert mail.outbox == []
 
 

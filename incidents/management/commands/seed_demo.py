@@ -529,6 +529,7 @@ class Command(BaseCommand):
                     adapt_date(reported_date), place.pk, place.admin1_id, place.admin2_id, encrypt(coordinates),
                     SITES(rng), nexus, source, SOURCE_SEX(rng), RELIABILITY(rng), CREDIBILITY(rng), isp,
                     encrypt(narrative), summary, status, shareable, len(kinds), None, None, "", None, None, None,
+                    recorder.pk,
                 ))
                 plans.append((incident_id, kinds, shareable, recorder.pk, adapt_date(reported_date)))
 

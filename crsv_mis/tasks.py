@@ -1,0 +1,18 @@
+"""Celery tasks of the platform. Arguments are ids only."""
+
+from smtplib import SMTPException
+
+from celery import shared_task
+from django.db import InterfaceError, OperationalError
+
+from . import notify
+
+# A lost connection or a lock timeout passes; a constraint violation would not, so it is not retried.
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+
+
+@shared_task(autoretry_for=DATABASE_ERRORS + (SMTPException, OSError), retry_backoff=True, retry_backoff_max=600,
+             retry_jitter=True, max_retries=8)
+def send_notification_emails(notification_ids):
+    """E-mail these notifications (text, action, link; never survivor information), each once."""
+    return notify.send_emails(notification_ids)
