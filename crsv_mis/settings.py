@@ -186,8 +186,20 @@ CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
+# A task whose worker process died (killed, out of memory) goes back to the queue instead of being
+# acknowledged as failed, so another worker runs it (every task is idempotent). Redis hands an
+# unacknowledged message to a worker again after the visibility timeout: longer than the longest task.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))}
 CELERY_TASK_SERIALIZER = "json"
+# Seconds between two retries of the outbox's unsent tasks by one web or worker process (crsv_mis/outbox.py).
+OUTBOX_RETRY_SECONDS = int(os.environ.get("OUTBOX_RETRY_SECONDS", "30"))
+# An unsent task younger than this is left to the process that wrote it (it sends it right after commit).
+OUTBOX_GRACE_SECONDS = int(os.environ.get("OUTBOX_GRACE_SECONDS", "10"))
 CELERY_BEAT_SCHEDULE = {
+    # Tasks a broker outage left in the outbox (the relay_outbox process keeps trying meanwhile).
+    "relay-outbox": {"task": "crsv_mis.tasks.relay_outbox", "schedule": 60.0},
     "escalate-unacknowledged-alerts": {"task": "incidents.tasks.escalate_unacknowledged_alerts", "schedule": 60.0},
     "watch-referral-deadlines": {"task": "referrals.tasks.watch_deadlines", "schedule": 300.0},
     # Counts: stale months every minute, the last 24 months every night, the quarter's draft report

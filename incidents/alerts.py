@@ -7,7 +7,6 @@ or a task argument: those carry the reference, the urgency, a link and ids.
 
 import logging
 from datetime import timedelta
-from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -19,7 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from crsv_mis import access, audit
+from crsv_mis import access, audit, outbox
 from crsv_mis.models import AuditEvent, Mission, Notification, Role, User
 
 from . import services
@@ -145,8 +144,11 @@ def _notify(users, alert, event):
 
 def _email_after_commit(alert, recipients):
     # No task when nobody notified has an address: nothing to do, and nothing left in the queue.
+    # The outbox row is part of the alert's transaction: a broker outage delays the e-mails, never loses them.
     if any(user.email for user in recipients):
-        transaction.on_commit(partial(_queue_emails, alert.pk))
+        from .tasks import send_alert_emails  # tasks imports this module
+
+        outbox.enqueue(send_alert_emails, alert.pk)
 
 
 def route_alert(alert):
@@ -157,17 +159,6 @@ def route_alert(alert):
         # A station without a focal point must not swallow the alert: the SWPA hears at once.
         recipients = list(senior_advisers(alert.mission_id))
     return _notify(recipients, alert, EVENT_NEW)
-
-
-def _queue_emails(alert_id):
-    # Runs after commit: the alert and its in-app notifications are saved whatever happens here,
-    # so a broker outage (or, when eager, a mail server error) is logged, not turned into an error page.
-    from .tasks import send_alert_emails  # tasks imports this module
-
-    try:
-        send_alert_emails.delay(alert_id)
-    except Exception:
-        logger.exception("Could not queue the e-mails for alert id %s", alert_id)
 
 
 def submit_alert(*, by, duty_station, location, observed_at, description, urgency, source_type,
