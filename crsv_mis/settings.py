@@ -219,6 +219,9 @@ CELERY_BEAT_SCHEDULE = {
 # Days an import's kept file (and its to-fix file) waits for the person before it is deleted.
 IMPORT_FILE_KEEP_DAYS = int(os.environ.get("IMPORT_FILE_KEEP_DAYS", "14"))
 ALERT_ESCALATION_MINUTES = int(os.environ.get("ALERT_ESCALATION_MINUTES", "30"))
+# Test hook, 0 (off) in production: seconds report generation pauses after each step, so that the
+# fault tests can kill a worker in the middle of it (tests/faults/test_report_survives_a_killed_worker.py).
+REPORT_STEP_PAUSE_SECONDS = float(os.environ.get("REPORT_STEP_PAUSE_SECONDS", "0"))
 SMALL_CELL_THRESHOLD = int(os.environ.get("SMALL_CELL_THRESHOLD", "5"))
 VERIFICATION_STANDARD = os.environ.get("VERIFICATION_STANDARD", "Reasonable grounds to believe")
 

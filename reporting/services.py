@@ -20,7 +20,9 @@ version per job however often it is retried or restarted after a worker died.
 """
 
 import logging
+import time
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, transaction
 from django.db.models import F, Max
@@ -181,6 +183,9 @@ def run_job(job_id, echo=None):
         _set_progress(job_id, percent, step)
         if echo is not None:
             echo(percent, step)
+        if settings.REPORT_STEP_PAUSE_SECONDS:
+            # Test hook, 0 in production: lets the fault tests kill a worker while a version is built.
+            time.sleep(settings.REPORT_STEP_PAUSE_SECONDS)
 
     try:
         ReportJob.objects.filter(pk=job_id, report__isnull=True).update(

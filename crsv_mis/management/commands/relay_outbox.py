@@ -23,7 +23,8 @@ class Command(BaseCommand):
         while True:
             try:
                 sent, left = outbox.relay()
-                self.stdout.write(f"sent {sent}, unsent {left}")
+                if sent or left or not loop:
+                    self.stdout.write(f"sent {sent}, unsent {left}")
             except DatabaseError as error:
                 if not loop:
                     raise
