@@ -216,3 +216,26 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.text
+
+
+class QueuedTask(models.Model):
+    """A Celery task written in the same transaction as the change that needs it (crsv_mis/outbox.py).
+
+    Sent once the transaction commits; while the broker is down it stays here, unsent, until the
+    relay sends it. Arguments are ids and months only, never anything a record says.
+    """
+
+    task = models.CharField(max_length=200)
+    args = models.JSONField(default=list)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    # The class of the last broker error: never a message, which could quote anything.
+    last_error = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["created_at"], condition=models.Q(sent_at__isnull=True),
+                                name="queuedtask_unsent")]
+
+    def __str__(self):
+        return f"{self.task} {self.pk}"

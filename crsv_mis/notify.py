@@ -13,7 +13,6 @@ notification's text, its action and a link that needs signing in, nothing more.
 """
 
 import logging
-from functools import partial
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -55,22 +54,15 @@ def notify(users, *, event_key, url, text, action, email=True):
 
 
 def email_after_commit(notifications):
-    """Queue the e-mails of `notifications` once the surrounding transaction commits. No task when
-    nobody has an address: nothing to do, and nothing left in the queue."""
-    ids = [n.pk for n in notifications if n.user.email and n.user.is_active]
-    if ids:
-        transaction.on_commit(partial(queue_emails, ids))
-
-
-def queue_emails(notification_ids):
-    """The one place a notification e-mail enters the queue. Runs after commit: the notifications
-    are saved whatever happens here, so a broker outage is logged, not turned into an error page."""
+    """Queue the e-mails of `notifications` through the outbox: the queued task is a row of the
+    surrounding transaction, sent after commit, and a broker outage delays it, never loses it.
+    No task when nobody has an address: nothing to do, and nothing left in the queue."""
+    from . import outbox
     from .tasks import send_notification_emails  # tasks imports this module
 
-    try:
-        send_notification_emails.delay(list(notification_ids))
-    except Exception:
-        logger.exception("Could not queue %d notification e-mail(s)", len(notification_ids))
+    ids = [n.pk for n in notifications if n.user.email and n.user.is_active]
+    if ids:
+        outbox.enqueue(send_notification_emails, ids)
 
 
 def send_emails(notification_ids):

@@ -186,8 +186,20 @@ CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
+# A task whose worker process died (killed, out of memory) goes back to the queue instead of being
+# acknowledged as failed, so another worker runs it (every task is idempotent). Redis hands an
+# unacknowledged message to a worker again after the visibility timeout: longer than the longest task.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))}
 CELERY_TASK_SERIALIZER = "json"
+# Seconds between two retries of the outbox's unsent tasks by one web or worker process (crsv_mis/outbox.py).
+OUTBOX_RETRY_SECONDS = int(os.environ.get("OUTBOX_RETRY_SECONDS", "30"))
+# An unsent task younger than this is left to the process that wrote it (it sends it right after commit).
+OUTBOX_GRACE_SECONDS = int(os.environ.get("OUTBOX_GRACE_SECONDS", "10"))
 CELERY_BEAT_SCHEDULE = {
+    # Tasks a broker outage left in the outbox (the relay_outbox process keeps trying meanwhile).
+    "relay-outbox": {"task": "crsv_mis.tasks.relay_outbox", "schedule": 60.0},
     "escalate-unacknowledged-alerts": {"task": "incidents.tasks.escalate_unacknowledged_alerts", "schedule": 60.0},
     "watch-referral-deadlines": {"task": "referrals.tasks.watch_deadlines", "schedule": 300.0},
     # Counts: stale months every minute, the last 24 months every night, the quarter's draft report
@@ -207,6 +219,9 @@ CELERY_BEAT_SCHEDULE = {
 # Days an import's kept file (and its to-fix file) waits for the person before it is deleted.
 IMPORT_FILE_KEEP_DAYS = int(os.environ.get("IMPORT_FILE_KEEP_DAYS", "14"))
 ALERT_ESCALATION_MINUTES = int(os.environ.get("ALERT_ESCALATION_MINUTES", "30"))
+# Test hook, 0 (off) in production: seconds report generation pauses after each step, so that the
+# fault tests can kill a worker in the middle of it (tests/faults/test_report_survives_a_killed_worker.py).
+REPORT_STEP_PAUSE_SECONDS = float(os.environ.get("REPORT_STEP_PAUSE_SECONDS", "0"))
 SMALL_CELL_THRESHOLD = int(os.environ.get("SMALL_CELL_THRESHOLD", "5"))
 VERIFICATION_STANDARD = os.environ.get("VERIFICATION_STANDARD", "Reasonable grounds to believe")
 

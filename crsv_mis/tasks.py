@@ -5,7 +5,7 @@ from smtplib import SMTPException
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from . import notify
+from . import notify, outbox
 
 # A lost connection or a lock timeout passes; a constraint violation would not, so it is not retried.
 DATABASE_ERRORS = (OperationalError, InterfaceError)
@@ -16,3 +16,10 @@ DATABASE_ERRORS = (OperationalError, InterfaceError)
 def send_notification_emails(notification_ids):
     """E-mail these notifications (text, action, link; never survivor information), each once."""
     return notify.send_emails(notification_ids)
+
+
+@shared_task
+def relay_outbox():
+    """Beat, every minute: send the queued tasks a broker outage left unsent (crsv_mis/outbox.py)."""
+    sent, left = outbox.relay()
+    return {"sent": sent, "left": left}

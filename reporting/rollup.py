@@ -28,6 +28,7 @@ from collections import Counter, defaultdict
 from django.db import transaction
 from django.utils import timezone
 
+from crsv_mis import outbox
 from incidents import stats
 from incidents.models import Incident, Perpetrator, Victim
 
@@ -55,9 +56,11 @@ def mark_stale_on_change(sender, *, mission_id, months, **kwargs):
     marks = [StaleMonth(mission_id=mission_id, month=month) for month in months]
     StaleMonth.objects.bulk_create(marks)
     if marks:
-        from .tasks import request_refresh  # the tasks module imports this one
+        from .tasks import refresh_months  # the tasks module imports this one
 
-        transaction.on_commit(lambda: request_refresh(mission_id, [m.isoformat() for m in months]))
+        # Recounted as soon as a worker takes it; if the broker is down the outbox keeps the task
+        # (and the marks stay for the minute's beat pass).
+        outbox.enqueue(refresh_months, mission_id, [m.isoformat() for m in months])
 
 
 def _month_incidents(mission_id, month):

@@ -20,7 +20,9 @@ version per job however often it is retried or restarted after a worker died.
 """
 
 import logging
+import time
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, transaction
 from django.db.models import F, Max
@@ -29,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop, pgettext_lazy
 
-from crsv_mis import access, audit, notify
+from crsv_mis import access, audit, notify, outbox
 from crsv_mis.models import Mission, User
 
 from . import quarterly
@@ -154,6 +156,14 @@ def start_job(*, mission, year, quarter, by=None, request=None, today=None):
     return job
 
 
+def start_job_in_background(*, mission, year, quarter, by, request=None):
+    """start_job, with the Celery task that builds the version queued in the same transaction."""
+    with transaction.atomic():
+        job = start_job(mission=mission, year=year, quarter=quarter, by=by, request=request)
+        queue_job(job)
+    return job
+
+
 def _set_progress(job_id, percent, step, state=None):
     """One short UPDATE, committed at once when not inside a transaction, so the page sees it."""
     values = {"progress": max(0, min(100, int(percent))), "step": str(step)[:200]}
@@ -174,6 +184,9 @@ def run_job(job_id, echo=None):
         _set_progress(job_id, percent, step)
         if echo is not None:
             echo(percent, step)
+        if settings.REPORT_STEP_PAUSE_SECONDS:
+            # Test hook, 0 in production: lets the fault tests kill a worker while a version is built.
+            time.sleep(settings.REPORT_STEP_PAUSE_SECONDS)
 
     try:
         ReportJob.objects.filter(pk=job_id, report__isnull=True).update(
@@ -260,22 +273,17 @@ def retry_job(job, *, by, request=None):
             raise RuleError(_("This job is running or done already."))
         audit.record("report.generate_retry", user=by, obj=job, request=request,
                      detail={"year": job.year, "quarter": job.quarter, "job": job.pk})
+        queue_job(job)
     job.refresh_from_db()
     return job
 
 
 def queue_job(job):
-    """Hand the job to Celery once the request's transaction commits. If the broker is down, the job
-    stays QUEUED and its page offers to run it again."""
+    """Hand the job to Celery through the outbox: sent once the request's transaction commits, kept
+    and sent later if the broker is down (the job stays QUEUED meanwhile, and can be run again)."""
     from . import tasks
 
-    def send():
-        try:
-            tasks.generate_report.delay(job.pk)
-        except Exception:
-            log.exception("Could not queue report job %s; it stays waiting and can be run again", job.pk)
-
-    transaction.on_commit(send)
+    outbox.enqueue(tasks.generate_report, job.pk)
 
 
 def job_can_be_retried(job, now=None):

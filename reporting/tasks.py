@@ -20,16 +20,6 @@ log = logging.getLogger(__name__)
 DATABASE_ERRORS = (OperationalError, InterfaceError)
 
 
-def request_refresh(mission_id, months):
-    """After a change commits: recount its months now if a worker can take it. If the broker is
-    down the stale marks stay in the database and the minute's beat pass recounts them."""
-    try:
-        refresh_months.delay(mission_id, months)
-    except Exception:
-        log.exception("Could not queue the recount of %d month(s) of mission id %s; the beat pass will do it",
-                      len(months), mission_id)
-
-
 @shared_task(autoretry_for=DATABASE_ERRORS, retry_backoff=True, retry_backoff_max=60, retry_jitter=True,
              max_retries=5)
 def refresh_months(mission_id, months):

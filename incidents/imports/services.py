@@ -31,7 +31,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from crsv_mis import access, audit
+from crsv_mis import access, audit, outbox
 
 from ..models import ImportFile, ImportMode, ImportState, IncidentImport
 from . import checking, fixfile, reading, writing
@@ -399,14 +399,8 @@ def run_or_queue(incident_import):
     from .. import tasks
 
     task = tasks.check_import if step is check_import else tasks.run_import
-
-    def send():
-        try:
-            task.delay(incident_import.pk)
-        except Exception:
-            log.exception("Could not queue import %s; it waits and can be run again", incident_import.pk)
-
-    transaction.on_commit(send)
+    # Through the outbox: kept and sent later if the broker is down (the page's "Run again" still works).
+    outbox.enqueue(task, incident_import.pk)
     return incident_import
 
 

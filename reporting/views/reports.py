@@ -73,12 +73,11 @@ def report_generate(request):
     if not form.is_valid():
         return _render_list(request, form=form, status=400)
     try:
-        job = services.start_job(mission=user.mission, year=form.cleaned_data["year"],
-                                 quarter=form.cleaned_data["quarter"], by=user, request=request)
+        job = services.start_job_in_background(mission=user.mission, year=form.cleaned_data["year"],
+                                                 quarter=form.cleaned_data["quarter"], by=user, request=request)
     except services.RuleError as problem:
         form.add_error(None, str(problem))
         return _render_list(request, form=form, status=400)
-    services.queue_job(job)
     return redirect("report_job", pk=job.pk)
 
 
@@ -106,7 +105,6 @@ def report_job_retry(request, pk):
     except services.RuleError as problem:
         messages.error(request, str(problem))
         return redirect("report_job", pk=job.pk)
-    services.queue_job(job)
     return redirect("report_job", pk=job.pk)
 
 

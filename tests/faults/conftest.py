@@ -1,0 +1,32 @@
+"""Fixtures of the fault tests: a Redis of the test's own that Celery and the cache use."""
+
+import pytest
+
+from crsv_mis.celery import app as celery_app
+from tests.servers import OwnRedis
+
+
+def _forget_broker_connections():
+    # Producers and connections are pooled per broker URL; drop them so the next send uses the new URL.
+    if celery_app._pool is not None:
+        celery_app._pool.force_close_all()
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
+
+
+@pytest.fixture
+def own_redis(settings):
+    """Celery's broker and result backend and the Django cache on a redis-server of this test's own
+    (stopped and started by the test), with Celery not eager, whatever REDIS_URL says."""
+    server = OwnRedis()
+    server.start()
+    previous = {key: celery_app.conf[key] for key in ("broker_url", "result_backend", "task_always_eager")}
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": server.url}}
+    celery_app.conf.update(broker_url=server.url, result_backend=server.url, task_always_eager=False)
+    _forget_broker_connections()
+    try:
+        yield server
+    finally:
+        celery_app.conf.update(previous)
+        _forget_broker_connections()
+        server.remove()
