@@ -404,3 +404,15 @@ def action_points_for_handover(user):
     if not can_view_handovers(user):
         return point_model.objects.none()
     return point_model.objects.filter(meeting__mission_id=user.mission_id)
+
+
+# ---- Intake drafts (incidents/drafts.py)
+
+def intake_drafts_visible_to(user):
+    """A draft is its owner's alone, while they may record incidents in their mission: no other
+    officer, no SWPA, MARA member, leader, administrator or auditor reads what someone was typing
+    about a survivor before it became a record. Anything else answers 404."""
+    draft_model = apps.get_model("incidents", "IntakeDraft")
+    if not (_in_mission(user) and can_record_incidents(user)):
+        return draft_model.objects.none()
+    return draft_model.objects.filter(owner=user, mission_id=user.mission_id)

@@ -92,6 +92,8 @@ class User(AbstractUser):
     mission = models.ForeignKey(Mission, on_delete=models.PROTECT, null=True, blank=True, related_name="users")
     duty_stations = models.ManyToManyField(DutyStation, blank=True, related_name="officers")
     language = models.CharField(max_length=8, default="en", choices=[("en", "English"), ("fr", "Français")])
+    # When the home page first showed this person the tour of their role (crsv_mis/tour.py).
+    tour_seen_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     def __str__(self):
         return self.username

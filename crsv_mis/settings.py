@@ -214,10 +214,15 @@ CELERY_BEAT_SCHEDULE = {
                                     "schedule": crontab(hour=3, minute=0)},
     # Retention: plan what is due, anonymise what was listed long enough (lifecycle/retention.py).
     "apply-retention": {"task": "lifecycle.tasks.apply_retention", "schedule": crontab(hour=3, minute=15)},
+    # Intake drafts hold survivor data: those left alone too long are deleted (incidents/drafts.py).
+    "delete-expired-intake-drafts": {"task": "incidents.tasks.delete_expired_drafts",
+                                     "schedule": crontab(hour=3, minute=30)},
 }
 # Minutes an URGENT alert may stay unacknowledged before it escalates to the SWPA.
 # Days an import's kept file (and its to-fix file) waits for the person before it is deleted.
 IMPORT_FILE_KEEP_DAYS = int(os.environ.get("IMPORT_FILE_KEEP_DAYS", "14"))
+# Days an intake draft is kept after its last save before the nightly task deletes it.
+INTAKE_DRAFT_KEEP_DAYS = int(os.environ.get("INTAKE_DRAFT_KEEP_DAYS", "30"))
 ALERT_ESCALATION_MINUTES = int(os.environ.get("ALERT_ESCALATION_MINUTES", "30"))
 # Test hook, 0 (off) in production: seconds report generation pauses after each step, so that the
 # fault tests can kill a worker in the middle of it (tests/faults/test_report_survives_a_killed_worker.py).

@@ -13,6 +13,9 @@ urlpatterns = [
     path("incidents/", include("incidents.urls")),
     path("alerts/", include("incidents.alert_urls")),
     path("notifications/", views.notifications, name="notifications"),
+    path("help/", views.help_index, name="help"),
+    path("help/tour/", views.tour_page, name="tour"),
+    path("help/", include("incidents.guide_urls")),
     # The trends dashboard is the MARA room's page, built on the reporting app's rollup.
     path("mara/dashboard/", include("reporting.urls_dashboard")),
     path("mara/", include("mara.urls")),

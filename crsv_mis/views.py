@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import access, audit, notify
+from . import access, audit, notify, tour
 from .forms import TokenForm
 
 
@@ -98,13 +98,26 @@ class LogoutView(auth_views.LogoutView):
 
 @login_required
 def home(request):
+    first_tour = tour.first_visit(request.user)
     if access.can_read_released_reports(request.user) and not access.can_read_report_drafts(request.user):
         # Leadership reads figures only: the released reports and the trends come first.
-        return render(request, "reporting/leadership_home.html")
+        return render(request, "reporting/leadership_home.html", {"tour": first_tour})
     return render(request, "crsv_mis/home.html", {
         "layer": access.record_layer(request.user),
         "can_record": access.can_record_incidents(request.user),
+        "tour": first_tour,
     })
+
+
+@login_required
+def help_index(request):
+    return render(request, "crsv_mis/help.html", {"can_record": access.can_record_incidents(request.user)})
+
+
+@login_required
+def tour_page(request):
+    """The tour of the person's role, whenever they want it again."""
+    return render(request, "crsv_mis/tour.html", {"tour": tour.steps_for(request.user)})
 
 
 NOTIFICATIONS_PAGE_SIZE = 50

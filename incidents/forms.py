@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crsv_mis.models import DutyStation, Location, LocationLevel, Role
 
-from . import validators
+from . import drafts, guidance, validators
 from .choices import (
     AgeGroup,
     ConsentGivenBy,
@@ -94,6 +94,7 @@ class IncidentForm(forms.ModelForm):
             self.fields["duty_station"].initial = stations.first()
         self.fields["location"].queryset = gazetteer_choices()
         self.fields["forms"].label_from_instance = lambda f: CrsvFormCode(f.code).label
+        guidance.attach(self.fields, guidance.INCIDENT)
         if not self.instance.pk:
             self.fields["reported_date"].initial = timezone.localdate()
         else:
@@ -127,8 +128,10 @@ class VictimForm(forms.Form):
         help_text=_("Under 18 counts as a girl or boy."),
     )
     displacement = forms.ChoiceField(required=False, choices=BLANK + Displacement.choices,
-                                     label=_("Displacement status"))
-    disability = forms.ChoiceField(required=False, choices=BLANK + Disability.choices, label=_("Disability"))
+                                     label=_("Displacement status"),
+                                     help_text=_("Whether the survivor is displaced, as they describe it."))
+    disability = forms.ChoiceField(required=False, choices=BLANK + Disability.choices, label=_("Disability"),
+                                   help_text=_("Only if the survivor mentions it or it is evident."))
     name = forms.CharField(required=False, max_length=200, label=_("Name (optional)"),
                            help_text=_("Encrypted. Lists and the MARA only ever show the code."))
     contact = forms.CharField(required=False, max_length=200, label=_("Safe contact (optional)"),
@@ -142,7 +145,8 @@ class VictimForm(forms.Form):
         label=_("Consent given"),
         help_text=_("Tick only what the survivor agreed to, use by use. An unticked use is a refusal."),
     )
-    consent_date = forms.DateField(required=False, widget=DATE, label=_("Date consent was taken"))
+    consent_date = forms.DateField(required=False, widget=DATE, label=_("Date consent was taken"),
+                                   help_text=_("The day the survivor (or caregiver) gave it."))
     consent_given_by = forms.ChoiceField(
         required=False, choices=BLANK + ConsentGivenBy.choices, label=_("Consent given by"),
         help_text=_("For a child: the caregiver, or a best-interest decision."),
@@ -151,6 +155,10 @@ class VictimForm(forms.Form):
         required=False, max_length=200, label=_("Who decided (for a child)"),
         help_text=_("Role of the caregiver or of the person who made the best-interest decision."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        guidance.attach(self.fields, guidance.VICTIM)
 
     def clean(self):
         data = super().clean()
@@ -191,6 +199,7 @@ class PerpetratorForm(forms.Form):
     def __init__(self, *args, mission_id=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["party"].queryset = Party.objects.filter(mission_id=mission_id, active=True)
+        guidance.attach(self.fields, guidance.PERPETRATOR)
 
     def clean(self):
         data = super().clean()
@@ -232,7 +241,7 @@ def reports_un_personnel(data):
 class IntakeForms:
     """Bundles the three parts of the intake page and checks them as one."""
 
-    def __init__(self, user, data=None, instance=None, add_victim=False, initial=None):
+    def __init__(self, user, data=None, instance=None, add_victim=False, initial=None, draft=None):
         self.user = user
         if data is not None and add_victim:
             data = data.copy()
@@ -246,6 +255,13 @@ class IntakeForms:
                 {"party": p.party_id, "party_type": p.party_type, "number": p.number, "sex": p.sex}
                 for p in instance.perpetrators.all()
             ]
+        if draft is not None:
+            # A resumed draft (incidents.drafts): every input as it was typed, formset rows included.
+            initial = form_initial(IncidentForm, draft)
+            victims_initial = [form_initial(VictimForm, row) for row in drafts.rows(draft, "victims") if row]
+            perpetrators_initial = [form_initial(PerpetratorForm, row)
+                                    for row in drafts.rows(draft, "perpetrators") if row]
+            self.incident = IncidentForm(data, user=user, instance=instance, initial=initial)
         self.victims = VictimFormSet(data, prefix="victims", initial=victims_initial)
         self.perpetrators = PerpetratorFormSet(
             data, prefix="perpetrators", initial=perpetrators_initial, form_kwargs={"mission_id": user.mission_id}
@@ -297,3 +313,16 @@ def victim_initial(victim):
         "consent_given_by": first.given_by if first else "",
         "consent_decided_by": first.decided_by if first else "",
     }
+
+
+def form_initial(form_class, values):
+    """Initial values for `form_class` from kept inputs ({name: [values]}): lists for the fields
+    that take several, the single value otherwise. The record's own ids are never carried over."""
+    initial = {}
+    for name, field in form_class.base_fields.items():
+        if name in ("id", "version"):
+            continue
+        kept = values.get(name, [])
+        several = isinstance(field, (forms.MultipleChoiceField, forms.ModelMultipleChoiceField))
+        initial[name] = kept if several else (kept[0] if kept else None)
+    return initial

@@ -441,3 +441,31 @@ class AlertResponse(models.Model):
 
     def __str__(self):
         return f"{self.alert} {self.kind}"
+
+
+class IntakeDraft(models.Model):
+    """The intake form as its owner left it, so nothing typed is lost to a dropped connection.
+
+    The whole form (fields, victims and perpetrators) is kept as encrypted JSON: a draft holds
+    survivor data, so it is read only by its owner (access.intake_drafts_visible_to) and deleted
+    when the incident is submitted, when it is discarded, or INTAKE_DRAFT_KEEP_DAYS after its last
+    save (incidents.tasks.delete_expired_drafts).
+    """
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="intake_drafts")
+    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="+")
+    duty_station = models.ForeignKey(DutyStation, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+", verbose_name=_("duty station"))
+    # json.dumps of {input name: [values]}, encrypted like the narrative.
+    data = EncryptedTextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    # Raised by every save; a save from a stale copy (another device) never overwrites a newer one.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        indexes = [models.Index(fields=["owner", "-updated_at"], name="intake_draft_owner")]
+
+    def __str__(self):
+        return f"draft {self.pk}"

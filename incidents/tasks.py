@@ -48,3 +48,12 @@ def drop_forgotten_import_files():
     from .imports import services
 
     return services.drop_forgotten_files()
+
+
+@shared_task(autoretry_for=DATABASE_ERRORS, retry_backoff=True, retry_backoff_max=60, retry_jitter=True,
+             max_retries=3)
+def delete_expired_drafts():
+    """Beat, nightly: delete intake drafts not saved for INTAKE_DRAFT_KEEP_DAYS; idempotent."""
+    from . import drafts
+
+    return drafts.delete_expired()

@@ -1,11 +1,14 @@
 from django.urls import path
 
-from . import import_views, views
+from . import draft_views, import_views, views
 
 urlpatterns = [
     path("", views.incident_list, name="incident_list"),
     path("new/", views.incident_create, name="incident_create"),
     path("archive/", views.incident_archive, name="incident_archive"),
+    path("drafts/", draft_views.draft_list, name="intake_drafts"),
+    path("drafts/save/", draft_views.draft_save, name="intake_draft_save"),
+    path("drafts/<int:pk>/discard/", draft_views.draft_discard, name="intake_draft_discard"),
     path("import/", import_views.import_upload, name="incident_import"),
     path("import/template.<str:fmt>", import_views.import_template, name="incident_import_template"),
     path("import/<int:pk>/", import_views.import_detail, name="incident_import_detail"),

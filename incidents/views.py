@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -10,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 from crsv_mis import access, audit
 from crsv_mis.models import Role
 
-from . import alerts, services
+from . import alerts, drafts, services
 from .filters import IncidentFilter
 from .forms import IntakeForms, reports_un_personnel
 
@@ -67,8 +68,13 @@ def incident_detail(request, reference):
     })
 
 
-def _render_form(request, intake, *, instance=None, status=200):
-    return render(request, "incidents/form.html", {"intake": intake, "incident": instance}, status=status)
+def _render_form(request, intake, *, instance=None, status=200, draft=None):
+    return render(request, "incidents/form.html", {
+        "intake": intake, "incident": instance, "draft": draft,
+        # The version this page last saved (the autosave keeps it in the form), else the stored one.
+        "draft_version": request.POST.get("draft_version") or (draft.version if draft else ""),
+        "draft_saved": drafts.saved_message(draft) if draft is not None else "",
+    }, status=status)
 
 
 def _source_alert(request):
@@ -84,12 +90,26 @@ def _source_alert(request):
     return alert
 
 
+def _draft_of(request):
+    """The person's draft this page continues (?draft= on opening it, then the form's hidden input)."""
+    draft_id = request.POST.get("draft") if request.method == "POST" else request.GET.get("draft")
+    if not draft_id:
+        return None
+    draft = drafts.owned(request.user, draft_id)
+    if draft is None and request.method == "GET":
+        raise Http404
+    return draft
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def incident_create(request):
     if not access.can_record_incidents(request.user):
         raise PermissionDenied
+    draft = _draft_of(request)
     if request.method == "POST" and reports_un_personnel(request.POST):
+        if draft is not None:
+            drafts.discard(draft, request=request, reason="sea")  # SEA is not recorded here: nor its draft
         audit.record("incident.sea_redirected", request=request)
         return render(request, "incidents/sea.html")
     source_alert = _source_alert(request)
@@ -97,25 +117,29 @@ def incident_create(request):
         messages.info(request, _("Alert %(ref)s is already recorded as an incident.") % {"ref": source_alert.reference})
         return redirect("alert_detail", reference=source_alert.reference)
     add_victim = "add_victim" in request.POST
-    intake = IntakeForms(request.user, request.POST or None, add_victim=add_victim,
+    resumed = drafts.resume(draft, request=request) if draft is not None and request.method == "GET" else None
+    intake = IntakeForms(request.user, request.POST or None, add_victim=add_victim, draft=resumed,
                          initial=alerts.incident_initial(source_alert) if source_alert else None)
     if request.method == "POST" and not add_victim and intake.is_valid():
         kwargs = {"by": request.user, "mission": request.user.mission, "request": request, **intake.service_kwargs()}
-        if source_alert is None:
-            incident = services.create_incident(**kwargs)
-        else:
-            try:
-                incident = alerts.record_as_incident(source_alert, **kwargs)
-            except alerts.AlertError as error:
-                messages.error(request, str(error))
-                return redirect("alert_detail", reference=source_alert.reference)
+        try:
+            with transaction.atomic():
+                if source_alert is None:
+                    incident = services.create_incident(**kwargs)
+                else:
+                    incident = alerts.record_as_incident(source_alert, **kwargs)
+                if draft is not None:
+                    drafts.submitted(draft, incident=incident, request=request)
+        except alerts.AlertError as error:
+            messages.error(request, str(error))
+            return redirect("alert_detail", reference=source_alert.reference)
         if access.record_layer(request.user) is None:
             # A field reporter submits but reads nothing back: the reference is all they get.
             return render(request, "incidents/submitted.html", {"reference": incident.reference})
         messages.success(request, _("Incident %(ref)s recorded.") % {"ref": incident.reference})
         return redirect("incident_detail", reference=incident.reference)
     status = 400 if request.method == "POST" and not add_victim else 200
-    return _render_form(request, intake, status=status)
+    return _render_form(request, intake, status=status, draft=draft)
 
 
 @login_required
