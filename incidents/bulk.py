@@ -54,7 +54,7 @@ class Table:
                 return [row[0] for row in cursor.fetchall()]
             # Elsewhere (SQLite) the caller holds a write transaction: continue after the largest id.
             quote = connection.ops.quote_name
-            cursor.execute(f"SELECT MAX({quote(self.pk_column)}) FROM {quote(self.table)}")  # noqa: S608
+            cursor.execute(f"SELECT MAX({quote(self.pk_column)}) FROM {quote(self.table)}")  # noqa: S608  # nosec B608  # names from the models
             first = (cursor.fetchone()[0] or 0) + 1
         return list(range(first, first + count))
 
@@ -76,4 +76,4 @@ class Table:
                 quote = connection.ops.quote_name
                 target = f"{quote(self.table)} ({', '.join(map(quote, self.columns))})"
                 placeholders = ", ".join(["%s"] * len(self.columns))
-                cursor.executemany(f"INSERT INTO {target} VALUES ({placeholders})", rows)  # noqa: S608
+                cursor.executemany(f"INSERT INTO {target} VALUES ({placeholders})", rows)  # noqa: S608  # nosec B608  # names from the models

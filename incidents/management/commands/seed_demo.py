@@ -217,7 +217,7 @@ STATUS_OLDER = Picker(STATUS_WEIGHTS_OLDER)
 
 def _invented_names(count, taken):
     """Pronounceable invented place names, the same on every run, none inside another."""
-    rng = random.Random("veloria-gazetteer")
+    rng = random.Random("veloria-gazetteer")  # nosec B311  # synthetic demo gazetteer, not a secret
     onsets = ["b", "d", "f", "g", "k", "l", "m", "n", "p", "r", "s", "t", "v", "z", "br", "dr", "kr", "tr",
               "gl", "sk"]
     vowels = ["a", "e", "i", "o", "u", "ai", "ou"]
@@ -384,7 +384,7 @@ class Command(BaseCommand):
         existing = Incident.objects.filter(mission=mission).count()
         missing = max(0, incidents - existing)
         if missing:
-            self._seed_incidents(ref, missing, random.Random(seed))
+            self._seed_incidents(ref, missing, random.Random(seed))  # nosec B311  # synthetic demo data, not a secret
             send_changed(mission.pk, all_months=True)
         self.stdout.write(
             f"Demo mission {mission.code}: {existing + missing} incidents ({missing} created now), "
