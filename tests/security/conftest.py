@@ -1,8 +1,1 @@
-import pytest
-
-from tests.security import injected_world
-
-
-@pytest.fixture
-def world(users, stations, gazetteer, party, mission, make_incident):
-    return injected_world.build(users, stations, gazetteer, party, mission, make_incident)
+from tests.security.injected_world import world  # noqa: F401 - the fixture of the injection tests

@@ -11,6 +11,7 @@ theirs through the services. `test_every_free_text_field_holds_an_attack` holds 
 
 import datetime
 
+import pytest
 from django.apps import apps
 from django.db import models, transaction
 from django.utils import timezone
@@ -202,3 +203,9 @@ def build(users, stations, gazetteer, party, mission, make_incident):
     overwrite_every_row()
     return {"incident": recent, "quarter": quarter, "report": report, "disclosure": disclosure,
             "referral": referral, "alert": alert}
+
+
+@pytest.fixture
+def world(users, stations, gazetteer, party, mission, make_incident):
+    """The injected world (import this fixture where it is wanted)."""
+    return build(users, stations, gazetteer, party, mission, make_incident)
