@@ -31,7 +31,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from crsv_mis import access, audit, encryption
 from incidents.choices import ConsentGivenBy, ConsentKind
@@ -462,8 +462,9 @@ def incident_row(check, items):
     if Item.NARRATIVE in items:
         row += [incident.narrative if whole else withheld]
     left_out = len(check.victims) - len(check.included_victims)
-    note = (_("%(n)d victim(s) of this incident did not consent: nothing about them is in this file.")
-            % {"n": left_out}) if left_out else ""
+    note = (ngettext("%(n)d victim of this incident did not consent: nothing about them is in this file.",
+                     "%(n)d victims of this incident did not consent: nothing about them is in this file.",
+                     left_out) % {"n": left_out}) if left_out else ""
     return row + [len(check.included_victims), len(check.victims), note]
 
 
