@@ -17,6 +17,7 @@ it shows. Pages should still give the figures in a table: a chart is a summary, 
 import hashlib
 import math
 
+from django.utils import formats
 from django.utils.html import escape
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
@@ -30,7 +31,10 @@ DASHES = (None, "6 4", "2 3", "8 3 2 3")
 
 
 def _fmt(value):
-    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+    """A figure on an axis or a bar in the active language's digits (1,234 / 1 234 / 2,5)."""
+    if float(value).is_integer():
+        return formats.number_format(int(value), use_l10n=True, force_grouping=True)
+    return formats.number_format(value, 1, use_l10n=True, force_grouping=True)
 
 
 def nice_ceiling(value):

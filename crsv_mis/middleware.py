@@ -2,7 +2,9 @@ from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 # Reachable after the password step, before the second factor.
 OPEN_PATHS = ("/accounts/", "/static/", "/i18n/")
@@ -27,6 +29,34 @@ class SecondFactorRequiredMiddleware:
             and not request.path.startswith(OPEN_PATHS)
         ):
             if request.path.startswith("/api/"):
-                return JsonResponse({"detail": "Two-factor verification required."}, status=401)
+                return JsonResponse({"detail": _("Two-factor verification required.")}, status=401)
             return redirect(f"{reverse('otp_verify')}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
+
+
+class UserLanguageMiddleware:
+    """A signed-in person's saved language wins over the cookie and the browser, so it follows them
+    to any device. Before sign-in, Django's LocaleMiddleware (cookie, then Accept-Language) decides.
+
+    The cookie is set to the saved language too, so the sign-in page after signing out speaks it.
+    Placed after AuthenticationMiddleware; API calls with a token are authenticated later by DRF
+    and keep the language of their Accept-Language header.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        language = user.language if user.is_authenticated and user.language in dict(settings.LANGUAGES) else None
+        if language:
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        if language and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != user.language:
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME, user.language, max_age=settings.LANGUAGE_COOKIE_AGE,
+                path=settings.LANGUAGE_COOKIE_PATH, domain=settings.LANGUAGE_COOKIE_DOMAIN,
+                secure=settings.LANGUAGE_COOKIE_SECURE, httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+                samesite=settings.LANGUAGE_COOKIE_SAMESITE)
+        return response

@@ -9,7 +9,7 @@ urlpatterns = [
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/2fa/", views.otp_verify, name="otp_verify"),
     path("accounts/logout/", views.LogoutView.as_view(), name="logout"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", views.set_language, name="set_language"),
     path("incidents/", include("incidents.urls")),
     path("alerts/", include("incidents.alert_urls")),
     path("notifications/", views.notifications, name="notifications"),

@@ -11,11 +11,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views import i18n
+from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import access, audit, notify, tour
+from . import access, audit, languages, notify, tour
 from .forms import TokenForm
 
 
@@ -30,6 +31,16 @@ class LoginView(auth_views.LoginView):
             return redirect(f"{reverse('otp_verify')}?{urlencode({'next': self.get_success_url()})}")
         audit.record("auth.login", request=self.request, detail={"second_factor": False})
         return response
+
+
+@require_POST
+def set_language(request):
+    """Django's set_language (the cookie, back to `next`); a signed-in person's choice is also saved
+    on their account, so the next sign-in, on any device, opens in it."""
+    response = i18n.set_language(request)
+    if request.user.is_authenticated:
+        languages.save_choice(request.user, request.POST.get("language"), request=request)
+    return response
 
 
 def _qr_svg(url):

@@ -2,6 +2,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from crsv_mis.encryption import EncryptedTextField
@@ -367,7 +368,9 @@ class AlertIndicator(models.Model):
         constraints = [models.UniqueConstraint(fields=["mission", "code"], name="indicator_code_unique")]
 
     def __str__(self):
-        return self.label
+        # The default indicators are stored in English and translated here (alerts.DEFAULT_INDICATORS
+        # marks them); a label an administrator typed has no translation and shows as typed.
+        return gettext(self.label)
 
 
 class AlertUrgency(models.TextChoices):

@@ -92,6 +92,14 @@ class RetentionRun(models.Model):
     def __str__(self):
         return f"retention run {self.pk}"
 
+    def labelled_counts(self):
+        """[(the record class's label in the active language, its counts)] for the runs page."""
+        labels = dict(RecordClass.choices)
+        return [(labels.get(name, name), c) for name, c in self.counts.items()]
+
+    def trigger_label(self):
+        return {"beat": _("scheduled"), "command": _("command line")}.get(self.trigger, self.trigger)
+
 
 class PlanEntry(models.Model):
     """A record past retention, listed in the plan since `listed_at`. It is anonymised once it has

@@ -32,7 +32,7 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, pgettext, pgettext_lazy
 
 from crsv_mis import access, audit, encryption, notify
 from crsv_mis.models import User
@@ -475,8 +475,9 @@ def incident_row(check, items):
     if Item.NARRATIVE in items:
         row += [incident.narrative if whole else withheld]
     left_out = len(check.victims) - len(check.included_victims)
-    note = (_("%(n)d victim(s) of this incident did not consent: nothing about them is in this file.")
-            % {"n": left_out}) if left_out else ""
+    note = (ngettext("%(n)d victim of this incident did not consent: nothing about them is in this file.",
+                     "%(n)d victims of this incident did not consent: nothing about them is in this file.",
+                     left_out) % {"n": left_out}) if left_out else ""
     return row + [len(check.included_victims), len(check.victims), note]
 
 

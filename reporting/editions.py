@@ -46,6 +46,7 @@ from crsv_mis import disclosure
 from crsv_mis.models import Location, LocationLevel, Mission
 from incidents import stats
 
+from . import quarterly
 from .models import Edition
 
 # A median (or other figure) not shown because too few values stand behind it.
@@ -361,7 +362,7 @@ def _quarters(snapshot, rules, shown_totals, by_key):
             source = _("as released (version %(version)s)") % {"version": q.get("version")}
         else:
             source = _("current count")
-        rows.append([q["label"], incidents, victims, checked, source])
+        rows.append([_quarter_name(q), incidents, victims, checked, source])
     note = [_("The quarter of this report (last row) against the four before it. A quarter whose report was "
               "released keeps the figures it was released with; what came in later is in “Late additions "
               "to released quarters”."), rules.note(*_cells(rows))]
@@ -372,13 +373,21 @@ def _quarters(snapshot, rules, shown_totals, by_key):
 
 def _quarter_of_month(month):
     year, number = int(month[:4]), int(month[5:7])
-    return f"{year} Q{(number - 1) // 3 + 1}"
+    return year, (number - 1) // 3 + 1
+
+
+def _quarter_name(row):
+    """A quarter row's label in the language of the rendering. Snapshots made before the rows kept
+    their year and quarter only have the label in the language they were built in."""
+    if "year" in row and "quarter" in row:
+        return quarterly.quarter_label(row["year"], row["quarter"])
+    return row["label"]
 
 
 def _trend_shown(snapshot, rules):
     """{unit: shown values per month} of the trend (see the module docstring for the rules)."""
     trend = snapshot["trend"]
-    quarters = {q["label"]: q for q in snapshot["quarters"]}
+    quarters = {(q["year"], q["quarter"]): q for q in snapshot["quarters"]}
     groups = {}
     for index, row in enumerate(trend):
         groups.setdefault(_quarter_of_month(row["month"]), []).append(index)
@@ -533,7 +542,7 @@ def _late_additions(snapshot, rules):
     rows = []
     for row in snapshot.get("late_additions", []):
         reported, verified = rules.primary([row["reported_after_release"], row["verified_after_release"]])
-        rows.append([row["label"], row["version"], (row.get("released_at") or "")[:10], reported, verified])
+        rows.append([_quarter_name(row), row["version"], (row.get("released_at") or "")[:10], reported, verified])
     note = [_("Incidents of an earlier quarter reported, or verified, after its report was released. The "
               "released figures stand; these are counted here, as additions to that quarter.")
             if rows else _("No earlier quarter in this report has a released report, or nothing came in late."),

@@ -133,17 +133,20 @@ class ReportFile(models.Model):
     report = models.ForeignKey(QuarterlyReport, on_delete=models.PROTECT, related_name="files")
     edition = models.CharField(max_length=12, choices=Edition.choices)
     format = models.CharField(max_length=4, choices=FileFormat.choices)
+    # Each file is written in every language the product ships, so that a reader gets the released
+    # bytes in their own language. Files released before there was a choice are English.
+    language = models.CharField(max_length=8, choices=settings.LANGUAGES, default="en")
     content = models.BinaryField()
     sha256 = models.CharField(max_length=64)
     size = models.PositiveIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["report", "edition", "format"],
-                                               name="reporting_file_once")]
+        constraints = [models.UniqueConstraint(fields=["report", "edition", "format", "language"],
+                                               name="reporting_file_once_per_language")]
 
     def __str__(self):
-        return f"{self.report} {self.edition}.{self.format}"
+        return f"{self.report} {self.edition}.{self.format} ({self.language})"
 
 
 class JobState(models.TextChoices):

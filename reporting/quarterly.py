@@ -34,6 +34,7 @@ import datetime
 from django.conf import settings
 from django.db.models import Max, Q
 from django.utils import timezone
+from django.utils.translation import pgettext
 
 from incidents import alert_stats, stats
 from incidents.choices import VerificationStatus
@@ -57,7 +58,8 @@ def quarter_months(year, quarter):
 
 
 def quarter_label(year, quarter):
-    return f"{year} Q{quarter}"
+    """A quarter as people read it, in the active language ("2026 Q3", "T3 2026")."""
+    return pgettext("calendar quarter", "%(year)s Q%(quarter)s") % {"year": year, "quarter": quarter}
 
 
 def shift_quarter(year, quarter, by):
@@ -127,7 +129,7 @@ def _late_additions(scope, mission_id, year, quarter):
                     .annotate(verified_at=Max("verification_history__decided_at", filter=Q(
                         verification_history__to_status=VerificationStatus.VERIFIED)))
                     .filter(verified_at__gt=released.released_at).count())
-        rows.append({"label": quarter_label(y, q), "version": released.version,
+        rows.append({"label": quarter_label(y, q), "year": y, "quarter": q, "version": released.version,
                      "released_at": released.released_at.isoformat(),
                      "reported_after_release": reported, "verified_after_release": verified})
     return rows

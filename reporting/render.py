@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from crsv_mis.cells import neutralise
 
-from . import editions
+from . import editions, quarterly
 from .models import Edition, FileFormat, ReportStatus
 
 CONTENT_TYPES = {
@@ -74,7 +74,7 @@ def status_banner(report):
 
 def _title(report):
     return _("Quarterly CRSV summary: %(mission)s, %(quarter)s") % {
-        "mission": report.mission.name, "quarter": report.figures.get("label", f"{report.year} Q{report.quarter}")}
+        "mission": report.mission.name, "quarter": quarterly.quarter_label(report.year, report.quarter)}
 
 
 def _about(report, edition, paragraphs, narratives):
@@ -84,7 +84,7 @@ def _about(report, edition, paragraphs, narratives):
     rows = [
         (_("Title"), _title(report)),
         (_("Mission"), f"{report.mission.name} ({report.mission.code})"),
-        (_("Quarter"), figures.get("label", "")),
+        (_("Quarter"), quarterly.quarter_label(report.year, report.quarter)),
         (_("Incident dates"), _("%(first)s to %(last)s") % {"first": period.get("from", ""),
                                                             "last": period.get("to", "")}),
         (_("Version"), report.version),

@@ -5,7 +5,7 @@ Life of a version (DOMAIN.md, "The MARA cycle"):
     generated (page, command, or the nightly draft once a quarter ends) -> DRAFT
     DRAFT -> APPROVED        SWPA or MARA chair, never the person who generated the version
     APPROVED -> DRAFT        the same roles (to change the text again)
-    APPROVED -> RELEASED     the same roles; the six files (two editions, three formats) are
+    APPROVED -> RELEASED     the same roles; the twelve files (two editions, three formats, English and French) are
                              rendered and stored with their SHA-256 in the same transaction
     DRAFT/APPROVED -> SUPERSEDED   when a newer version of the quarter is generated
 
@@ -27,7 +27,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, transaction
 from django.db.models import F, Max
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop, pgettext_lazy
 
@@ -454,8 +454,9 @@ def return_to_draft(report, *, by, reason="", request=None):
 
 
 def release(report, *, by, request=None):
-    """APPROVED -> RELEASED: the six files are rendered and stored with their checksums in the same
-    transaction, so a released version always has them and every download is these bytes."""
+    """APPROVED -> RELEASED: the files (each edition and format, in each language) are rendered and
+    stored with their checksums in the same transaction, so a released version always has them and
+    every download is these bytes, in the reader's language."""
     from . import render
 
     _require(access.can_release_reports, by, report)
@@ -471,13 +472,15 @@ def release(report, *, by, request=None):
         # Rendered as released (the files say so), before the row is saved and locked for good.
         checksums = {}
         files = []
-        for edition in ALL_EDITIONS:
-            for fmt in ALL_FORMATS:
-                data = render.render_file(stored, edition, fmt)
-                digest = render.checksum(data)
-                files.append(ReportFile(report=stored, edition=edition, format=fmt, content=data, sha256=digest,
-                                        size=len(data)))
-                checksums[f"{edition}.{fmt}"] = digest
+        for language, _name in settings.LANGUAGES:
+            with translation.override(language):
+                for edition in ALL_EDITIONS:
+                    for fmt in ALL_FORMATS:
+                        data = render.render_file(stored, edition, fmt)
+                        digest = render.checksum(data)
+                        files.append(ReportFile(report=stored, edition=edition, format=fmt, language=language,
+                                                content=data, sha256=digest, size=len(data)))
+                        checksums[f"{edition}.{fmt}.{language}"] = digest
         save_report(stored, ["status", "released_by", "released_at", "edit_version"])
         ReportFile.objects.bulk_create(files)
         audit.record("report.release", user=by, obj=stored, request=request,
@@ -489,6 +492,14 @@ def release(report, *, by, request=None):
 # ---- downloads
 
 
+def _released_file(report, edition, fmt):
+    """The stored file in the active language (the reader's); a version released before files were
+    kept per language has its English file only."""
+    files = ReportFile.objects.filter(report=report, edition=edition, format=fmt)
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    return files.filter(language=language[:2]).first() or files.get(language=settings.LANGUAGE_CODE)
+
+
 def download(report, *, edition, fmt, user, request=None):
     """(bytes, filename, content_type, sha256) of one edition and format of a version. A released
     version gives its stored file; any other is rendered now (a working copy). Audited with the
@@ -498,7 +509,7 @@ def download(report, *, edition, fmt, user, request=None):
     if edition not in editions_for(user, report) or fmt not in FileFormat.values:
         raise PermissionDenied
     if report.status == ReportStatus.RELEASED:
-        stored = ReportFile.objects.get(report=report, edition=edition, format=fmt)
+        stored = _released_file(report, edition, fmt)
         data, digest = bytes(stored.content), stored.sha256
     else:
         data = render.render_file(report, edition, fmt)
@@ -506,5 +517,6 @@ def download(report, *, edition, fmt, user, request=None):
     audit.record("report.download", user=user, obj=report, request=request,
                  detail={"year": report.year, "quarter": report.quarter, "version": report.version,
                          "status": report.status, "edition": edition, "format": fmt, "sha256": digest,
+                         "language": translation.get_language(),
                          "size": len(data)})
     return data, render.filename(report, edition, fmt), render.CONTENT_TYPES[fmt], digest

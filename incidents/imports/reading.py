@@ -23,6 +23,7 @@ import zipfile
 from dataclasses import dataclass, field
 
 from defusedxml import DefusedXmlException
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from crsv_mis.cells import unneutralise
@@ -200,7 +201,7 @@ def _add_row(sheet, number, header, cells):
             return
     if len(sheet.rows) >= MAX_ROWS:
         raise FileError(_("The file has more than %(max)s rows: split it into several files.")
-                        % {"max": f"{MAX_ROWS:,}"})
+                        % {"max": formats.number_format(MAX_ROWS, use_l10n=True, force_grouping=True)})
     sheet.rows.append((number, values))
 
 

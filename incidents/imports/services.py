@@ -29,7 +29,7 @@ from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 
 from crsv_mis import access, audit, outbox
 
@@ -223,8 +223,11 @@ def choose(incident_import, *, by, mode, include_duplicates=False, request=None)
         if locked.state != ImportState.CHECKED:
             raise RuleError(_("This import is not waiting for a choice any more."))
         if mode == ImportMode.ALL_OR_NOTHING and locked.rows_invalid:
-            raise RuleError(_("%(n)s row(s) have errors, so nothing can be imported yet. Fix them and upload the "
-                              "file again, or choose to import the valid rows.") % {"n": locked.rows_invalid})
+            raise RuleError(ngettext(
+                "%(n)s row has errors, so nothing can be imported yet. Fix it and upload the file again, or "
+                "choose to import the valid rows.",
+                "%(n)s rows have errors, so nothing can be imported yet. Fix them and upload the file again, or "
+                "choose to import the valid rows.", locked.rows_invalid) % {"n": locked.rows_invalid})
         if not locked.incidents_valid and not (include_duplicates and locked.rows_duplicate):
             raise RuleError(_("No row can be imported: fix the rows in the report and upload the file again."))
         locked.state, locked.mode, locked.include_duplicates = ImportState.IMPORTING, mode, include_duplicates

@@ -103,9 +103,10 @@ def xlsx(mission):
         if column.choices is None:
             continue
         for code in column.choices.values:
-            codes.append([neutralise(v) for v in (column.label_en, code, english_label(column.choices, code),
+            codes.append([neutralise(v) for v in (column.label, code, english_label(column.choices, code),
                                                   french_label(column.choices, code))])
-    codes.append([neutralise(v) for v in ("Sex", "F / M", "Female / Male", "Féminin / Masculin")])
+    # Either letter works in any sex column, whatever the language of the file.
+    codes.append([neutralise(v) for v in (_("Sex (any column)"), "F / M", "Female / Male", "Féminin / Masculin")])
 
     places = book.create_sheet("Places")
     places.append([_("Place code (pcode)"), _("Name"), _("Level"), _("Path")])

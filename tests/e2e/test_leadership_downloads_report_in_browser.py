@@ -56,7 +56,7 @@ def test_leadership_downloads_the_released_quarter_pdf(live_server, users, missi
         context.close()
 
     data = path.read_bytes()
-    stored = ReportFile.objects.get(report=report, edition="EXTERNAL", format="pdf")
+    stored = ReportFile.objects.get(report=report, edition="EXTERNAL", format="pdf", language="en")
     assert hashlib.sha256(data).hexdigest() == stored.sha256
     text = "\n".join(p.extract_text() for p in PdfReader(path).pages)
     assert KEY_MESSAGES in text and "Released" in text

@@ -154,12 +154,12 @@ def test_a_released_download_is_the_stored_file_and_is_audited_with_its_checksum
     assert 'attachment; filename="DEMO-2026-Q1-v1-external.pdf"' == response["Content-Disposition"]
     body = response.content
     digest = hashlib.sha256(body).hexdigest()
-    stored = ReportFile.objects.get(report=reports["released"], edition="EXTERNAL", format="pdf")
+    stored = ReportFile.objects.get(report=reports["released"], edition="EXTERNAL", format="pdf", language="en")
     assert digest == stored.sha256 == response["X-Content-SHA256"]
     (event,) = AuditEvent.objects.filter(action="report.download")
     assert event.username == "leader" and event.object_id == str(reports["released"].pk)
     assert event.detail == {"year": 2026, "quarter": 1, "version": 1, "status": "RELEASED", "edition": "EXTERNAL",
-                            "format": "pdf", "sha256": digest, "size": len(body)}
+                            "format": "pdf", "sha256": digest, "size": len(body), "language": "en"}
 
 
 @pytest.mark.parametrize("edition, fmt", [("mara-room", "xlsx"), ("external", "csv"), ("mara-room", "pdf")])
@@ -256,7 +256,7 @@ def test_approve_and_release_from_the_page(login, users, reports):
     assert client.post(url(draft, "approve/"), {"edit_version": draft.edit_version}).status_code == 302
     assert client.post(url(draft, "release/")).status_code == 302
     assert QuarterlyReport.objects.get(pk=draft.pk).status == "RELEASED"
-    assert ReportFile.objects.filter(report=draft).count() == 6
+    assert ReportFile.objects.filter(report=draft).count() == 12
 
 
 def test_a_released_version_offers_no_workflow_and_refuses_a_post(login, users, reports):
@@ -276,8 +276,8 @@ def test_the_version_history_shows_the_released_files_checksums(login, users, re
     for f in ReportFile.objects.filter(report=reports["released"]):
         assert f.sha256 in html
     leader = login(users["LEADERSHIP"]).get(url(reports["released"])).content.decode()
-    external = ReportFile.objects.get(report=reports["released"], edition="EXTERNAL", format="pdf")
-    room = ReportFile.objects.get(report=reports["released"], edition="MARA_ROOM", format="pdf")
+    external = ReportFile.objects.get(report=reports["released"], edition="EXTERNAL", format="pdf", language="en")
+    room = ReportFile.objects.get(report=reports["released"], edition="MARA_ROOM", format="pdf", language="en")
     assert external.sha256 in leader and room.sha256 not in leader
 
 

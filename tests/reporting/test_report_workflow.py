@@ -149,14 +149,14 @@ def test_each_step_is_audited_with_who_did_it(mission, users, make_incident):
 def test_release_stores_six_files_with_their_checksums_and_audits_them(draft, users):
     released = release(draft, users)
     files = list(ReportFile.objects.filter(report=released))
-    assert sorted((f.edition, f.format) for f in files) == [
-        ("EXTERNAL", "csv"), ("EXTERNAL", "pdf"), ("EXTERNAL", "xlsx"),
-        ("MARA_ROOM", "csv"), ("MARA_ROOM", "pdf"), ("MARA_ROOM", "xlsx")]
+    assert sorted((f.edition, f.format, f.language) for f in files) == [
+        (edition, fmt, language) for edition in ("EXTERNAL", "MARA_ROOM") for fmt in ("csv", "pdf", "xlsx")
+        for language in ("en", "fr")]
     for f in files:
         assert f.sha256 == hashlib.sha256(bytes(f.content)).hexdigest() and f.size == len(bytes(f.content))
     assert bytes(next(f for f in files if f.format == "pdf").content).startswith(b"%PDF")
     (event,) = events("report.release", released)
-    assert event.detail["sha256"] == {f"{f.edition}.{f.format}": f.sha256 for f in files}
+    assert event.detail["sha256"] == {f"{f.edition}.{f.format}.{f.language}": f.sha256 for f in files}
 
 
 def test_a_released_version_never_changes_through_the_services(draft, users):
@@ -196,7 +196,7 @@ def test_the_database_refuses_to_delete_a_released_version_or_its_files(draft, u
         with connection.cursor() as cursor:
             cursor.execute("DELETE FROM reporting_quarterlyreport WHERE id = %s", [released.pk])
     assert QuarterlyReport.objects.filter(pk=released.pk).exists()
-    assert ReportFile.objects.filter(report=released).count() == files == 6
+    assert ReportFile.objects.filter(report=released).count() == files == 12
 
 
 def test_regenerating_after_release_makes_version_2_and_keeps_version_1_released_with_its_checksums(
