@@ -8,11 +8,12 @@ fill makes `page_urls` fail, naming the pattern.
 
 import datetime
 
+from django.http import QueryDict
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
-from incidents import alerts
+from incidents import alerts, drafts
 from incidents.models import ImportState, IncidentImport
 from lifecycle.models import LegalHold
 from mara.services import analysis as analysis_service
@@ -102,7 +103,9 @@ def sample_objects(*, users, stations, gazetteer, party, make_incident):
         key_messages="Synthetic key messages.")
     job = ReportJob.objects.create(mission=incident.mission, year=today.year, quarter=quarter,
                                    state=JobState.FAILED, error="Synthetic failure.")
-    return {"incident": incident, "victim": victim, "alert": alert, "provider": provider, "referral": referral,
+    draft, _forked = drafts.save(by=users["WPA"], post=QueryDict("narrative=Synthetic+draft+text."))
+    return {"incident": incident, "victim": victim, "draft": draft, "station": stations["north"],
+            "alert": alert, "provider": provider, "referral": referral,
             "meeting": meeting, "recommendation": recommendation, "commitment": commitment, "month": month,
             "disclosure": disclosure, "import": incident_import, "report": report, "job": job}
 
@@ -129,6 +132,8 @@ def _arguments(objects):
         "report_detail": {"pk": objects["report"].pk},
         "report_job": {"pk": objects["job"].pk},
         "disclosure_detail": {"pk": objects["disclosure"].pk},
+        "intake_draft_discard": {"pk": objects["draft"].pk},
+        "handover_station": {"code": objects["station"].code},
     }
 
 
@@ -141,6 +146,7 @@ NOT_VISITED = {
     "referral_follow_up", "referral_consent", "referral_withdraw", "report_job_retry", "report_approve",
     "report_return", "report_release", "report_download", "disclosure_approve", "disclosure_refuse",
     "disclosure_cancel", "disclosure_send", "disclosure_download", "retention_lift",
+    "handover_preview", "handover_confirm",
 }
 # Pages without arguments that answer POSTs only, or are visited signed out (the login steps).
 NOT_VISITED |= {"logout", "mara_verifier_change", "report_generate", "login", "otp_verify"}

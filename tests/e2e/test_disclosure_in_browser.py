@@ -33,6 +33,7 @@ def test_hro_asks_swpa_approves_and_the_file_sent_holds_only_consenting_survivor
     hro_context, page = phone(chromium, console_errors)
     try:
         sign_in(page, live_server.url, "hro")
+        page.locator("header summary").click()  # on a phone the menu is folded: open it first
         page.get_by_role("link", name="Disclosures").first.click()
         page.get_by_role("link", name="New request").click()
         page.get_by_label("Body it goes to").fill("Office of the prosecutor, Northmark")

@@ -1,15 +1,17 @@
 """Fixtures of the fault tests: a Redis of the test's own that Celery and the cache use."""
 
 import pytest
+from kombu import pools
 
 from crsv_mis.celery import app as celery_app
 from tests.servers import OwnRedis
 
 
 def _forget_broker_connections():
-    # Producers and connections are pooled per broker URL; drop them so the next send uses the new URL.
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
+    # Producers and connections are pooled per broker URL in kombu's global registry: closing one pool
+    # in place would leave the registry handing that closed pool to the next test on the same URL, so
+    # the registry is emptied instead, and the next send opens a fresh pool for whichever URL is set.
+    pools.reset()
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
 

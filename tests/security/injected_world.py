@@ -48,6 +48,11 @@ IDENTIFIERS = {
     # Coordinates are validated as "lat,lon" on every way in; the import's file name is covered by
     # tests/incidents/test_import_*.py (this world imports nothing).
     "incidents.Incident.coordinates", "incidents.IncidentImport.file_name",
+    # A draft is the intake form's inputs as JSON, never shown as text: resuming puts each value back
+    # into its form field, which Django's widgets escape like any other value of the form.
+    "incidents.IntakeDraft.data",
+    # The outbox's rows: a task's dotted name and an exception's class name, written by crsv_mis/outbox.py.
+    "crsv_mis.QueuedTask.task", "crsv_mis.QueuedTask.last_error",
 }
 
 
