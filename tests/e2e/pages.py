@@ -149,7 +149,7 @@ NOT_VISITED = {
     "handover_preview", "handover_confirm",
 }
 # Pages without arguments that answer POSTs only, or are visited signed out (the login steps).
-NOT_VISITED |= {"logout", "mara_verifier_change", "report_generate", "login", "otp_verify"}
+NOT_VISITED |= {"logout", "mara_verifier_change", "report_generate", "login", "otp_verify", "intake_draft_save"}
 
 
 def page_urls(objects):
