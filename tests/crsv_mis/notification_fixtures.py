@@ -38,6 +38,7 @@ KINDS = {
     "alert:escalated": "SWPA",
     "referral:referred": "REFERRAL_FOCAL_POINT",
     "referral:pep-passed": "WPA",
+    "referral:ec-passed": "WPA",
     "followup:overdue": "WPA",
     "incident:verification": "HRO",  # before the handover: she was in charge
     "action_point:assigned": "HRO",
