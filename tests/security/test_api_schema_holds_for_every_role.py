@@ -1,7 +1,8 @@
 """Schemathesis against the API's own OpenAPI schema (/api/v1/schema/, drf-spectacular), in process
 through the WSGI application, with a real API token of every role: requests generated from the
-schema never get a 500, and every answer is one the schema documents (status code, content type,
-body). The generation is derandomised (the same requests every run) and kept small per operation,
+schema, valid ones and invalid ones (wrong types, missing fields, values out of range), never get
+a 500, and every answer is one the schema documents (status code, content type, body). The
+generation is derandomised (the same requests every run) and kept small per operation,
 so that the run stays within a few minutes on two CPUs.
 
 Besides the generated requests, each role reads the real objects of a small mission (an incident,
@@ -18,6 +19,8 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
+from hypothesis.errors import Unsatisfiable
+from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -34,6 +37,7 @@ ROLES = ["WPA", "HRO", "SWPA", "MARA_CHAIR", "MARA_MEMBER", "LEADERSHIP", "REFER
          "AUDITOR", "FIELD_REPORTER"]
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 EXAMPLES = 5  # per operation and role
+NEGATIVE_EXAMPLES = 3
 
 
 @pytest.fixture
@@ -88,6 +92,7 @@ def test_every_operation_answers_as_documented_for_the_role(role, users, mission
     assert len(found) >= 15, [o.label for o in found]
 
     read = {}
+    tried = {GenerationMode.POSITIVE: [], GenerationMode.NEGATIVE: []}
     for operation in found:
         if operation.method.upper() == "GET":
             case = operation.Case(path_parameters=path_parameters_of_rows(operation, mission_with_rows))
@@ -97,13 +102,23 @@ def test_every_operation_answers_as_documented_for_the_role(role, users, mission
             assert response.status_code != 401, operation.label
             read[operation.label] = response.status_code
 
-        @given(case=operation.as_strategy())
-        @settings(max_examples=EXAMPLES, derandomize=True, database=None, deadline=None,
-                  suppress_health_check=list(HealthCheck))
-        def answers_as_documented(case):
-            case.validate_response(case.call(headers=headers), checks=CHECKS)
+        # Valid requests, then invalid ones (wrong types, missing fields, values out of range).
+        for mode, examples in ((GenerationMode.POSITIVE, EXAMPLES), (GenerationMode.NEGATIVE, NEGATIVE_EXAMPLES)):
+            @given(case=operation.as_strategy(generation_mode=mode))
+            @settings(max_examples=examples, derandomize=True, database=None, deadline=None,
+                      suppress_health_check=list(HealthCheck))
+            def answers_as_documented(case):
+                case.validate_response(case.call(headers=headers), checks=CHECKS)
 
-        answers_as_documented()
+            try:
+                answers_as_documented()
+            except Unsatisfiable:
+                # Nothing to get wrong (every path value and no body or query is a valid request).
+                assert mode == GenerationMode.NEGATIVE, operation.label
+                continue
+            tried[mode].append(operation.label)
 
+    assert len(tried[GenerationMode.POSITIVE]) == len(found)
+    assert len(tried[GenerationMode.NEGATIVE]) >= 10, tried[GenerationMode.NEGATIVE]
     # Every role reads the gazetteer.
     assert read["GET /api/v1/locations/"] == read["GET /api/v1/locations/{pcode}/"] == 200
