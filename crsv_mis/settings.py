@@ -287,7 +287,7 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "crsv_mis.schema.AutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "90"))
@@ -301,6 +301,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "crsv_mis.schema.any_of_for_layers"],
     "ENUM_NAME_OVERRIDES": {
         "VictimSexEnum": "incidents.choices.Sex",
         "PerpetratorSexEnum": "incidents.choices.PerpetratorSex",

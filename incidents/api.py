@@ -16,6 +16,7 @@ from rest_framework.response import Response
 
 from crsv_mis import access, audit
 from crsv_mis.models import DutyStation, Location, Role
+from crsv_mis.schema import at_callers_layer
 
 from . import services, stats, validators
 from .choices import (
@@ -72,7 +73,7 @@ class VictimDeidentifiedSerializer(serializers.ModelSerializer):
 
 
 class PerpetratorReadSerializer(serializers.ModelSerializer):
-    party_name = serializers.CharField(source="party.name", read_only=True, default=None)
+    party_name = serializers.CharField(source="party.name", read_only=True, default=None, allow_null=True)
 
     class Meta:
         model = Perpetrator
@@ -90,7 +91,7 @@ class IncidentDeidentifiedSerializer(serializers.ModelSerializer):
 
     forms = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     admin1 = LocationBriefSerializer(read_only=True)
-    admin2 = LocationBriefSerializer(read_only=True)
+    admin2 = LocationBriefSerializer(read_only=True, allow_null=True)
     victims = VictimDeidentifiedSerializer(many=True, read_only=True)
     perpetrators = PerpetratorReadSerializer(many=True, read_only=True)
     duty_station = serializers.SlugRelatedField(slug_field="code", read_only=True)
@@ -120,7 +121,7 @@ class IncidentFullSerializer(IncidentDeidentifiedSerializer):
 class IncidentListSerializer(serializers.ModelSerializer):
     forms = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     admin1 = serializers.CharField(source="admin1.name", read_only=True)
-    admin2 = serializers.CharField(source="admin2.name", read_only=True, default=None)
+    admin2 = serializers.CharField(source="admin2.name", read_only=True, default=None, allow_null=True)
     victim_count = serializers.IntegerField(read_only=True)
 
     class Meta:
@@ -260,8 +261,11 @@ class CanUseIncidentApi(permissions.BasePermission):
 
 @extend_schema_view(
     list=extend_schema(summary="Incidents visible to the caller", responses=IncidentListSerializer(many=True)),
-    retrieve=extend_schema(summary="One incident, at the caller's layer", responses=IncidentFullSerializer),
-    create=extend_schema(request=IncidentWriteSerializer, responses={201: IncidentFullSerializer}),
+    retrieve=extend_schema(summary="One incident, at the caller's layer", responses=at_callers_layer(
+        "IncidentAtCallersLayer", [IncidentFullSerializer, IncidentDeidentifiedSerializer])),
+    # A field reporter records without reading back: the answer is the reference alone.
+    create=extend_schema(request=IncidentWriteSerializer, responses={201: at_callers_layer("IncidentCreated", [
+        IncidentFullSerializer, inline_serializer("IncidentReference", {"reference": serializers.CharField()})])}),
     update=extend_schema(request=IncidentWriteSerializer, responses={
         200: IncidentFullSerializer, 409: OpenApiResponse(description="Edited by someone else since `version`.")}),
 )
@@ -410,7 +414,7 @@ class PartyViewSet(mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.Re
 
 
 class LocationSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="pcode", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="pcode", read_only=True, allow_null=True)
 
     class Meta:
         model = Location

@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from crsv_mis import access, audit
+from crsv_mis.schema import at_callers_layer
 from incidents import stats as incident_stats
 from incidents.api import MonthField
 
@@ -63,6 +64,9 @@ class ReferralFocalPointSerializer(serializers.ModelSerializer):
         return referral.note if referral.consent_active else None
 
 
+LAYERS = [ReferralReferrerSerializer, ReferralFocalPointSerializer]
+
+
 class ReferralFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=ReferralStatus.choices)
     service = django_filters.ChoiceFilter(choices=Service.choices)
@@ -78,11 +82,11 @@ class ReferralFilter(django_filters.FilterSet):
                                    "focal point: the referrals assigned to them once sent (never PROPOSED). "
                                    "Focal points receive the reduced form (no incident reference, no provider; "
                                    "`note` null once consent is withdrawn). Anyone else: an empty list.",
-                       responses={200: ReferralReferrerSerializer(many=True)}),
+                       responses={200: at_callers_layer("ReferralAtCallersLayer", LAYERS, many=True)}),
     retrieve=extend_schema(summary="One referral",
                            description="404 when outside the caller's scope. Each read is recorded in the "
                                        "audit trail. Focal points receive the reduced form.",
-                           responses={200: ReferralReferrerSerializer,
+                           responses={200: at_callers_layer("ReferralAtCallersLayer", LAYERS),
                                       404: OpenApiResponse(description="Not found, or not in the caller's scope.")}),
 )
 class ReferralViewSet(viewsets.ReadOnlyModelViewSet):

@@ -128,10 +128,18 @@ def render_file(report, edition, fmt, *, places=None):
 # ---- PDF
 
 
-def _no_fetch(url, *args, **kwargs):
-    # Everything the PDF needs is inline; a report never fetches a URL (a field office has no
-    # internet, and a fetched resource could reveal who opened what).
-    raise ValueError(f"the report PDF fetches nothing ({url!r})")
+def _no_fetch():
+    """WeasyPrint's URL fetcher for the reports: it refuses every URL. Everything the PDF needs is
+    inline; a report never fetches a URL (a field office has no internet, and a fetched resource
+    could reveal who opened what). A fetcher object, as WeasyPrint calls it (a bare function fails
+    on its first URL, stopping the build); a refused resource is logged and left out."""
+    from weasyprint.urls import URLFetcher
+
+    class NoFetch(URLFetcher):
+        def fetch(self, url, headers=None):
+            raise ValueError(f"the report PDF fetches nothing ({url!r})")
+
+    return NoFetch()
 
 
 def _pdf(report, parts):
@@ -162,7 +170,7 @@ def _pdf(report, parts):
                    for c in editions.charts(report.figures, edition)],
     }
     html = render_to_string("reporting/report_pdf.html", context)
-    return HTML(string=html, url_fetcher=_no_fetch).write_pdf(pdf_identifier=True)
+    return HTML(string=html, url_fetcher=_no_fetch()).write_pdf(pdf_identifier=True)
 
 
 # ---- XLSX
