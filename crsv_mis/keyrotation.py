@@ -141,6 +141,29 @@ def _set_again(cursor, table, triggers):
             cursor.execute(trigger[1])
 
 
+def _write(cursor, protected, updates):
+    """Write the re-encrypted values of a batch: one UPDATE ... FROM (VALUES ...) on PostgreSQL (a
+    column left NULL there keeps its value), one UPDATE per row elsewhere."""
+    quoted = connection.ops.quote_name
+    table, pk = quoted(protected.table), quoted(protected.model._meta.pk.column)
+    if connection.vendor == "postgresql":
+        kinds = [protected.model._meta.pk.rel_db_type(connection),
+                 *("bytea" if isinstance(f, EncryptedBinaryField) else "text" for f in protected.fields)]
+        row = "(" + ", ".join(f"%s::{kind}" for kind in kinds) + ")"
+        names = ", ".join(quoted(f"v_{f.column}") for f in protected.fields)
+        assignments = ", ".join(f"{quoted(f.column)} = COALESCE(v.{quoted('v_' + f.column)}, t.{quoted(f.column)})"
+                                for f in protected.fields)
+        cursor.execute(
+            f"UPDATE {table} AS t SET {assignments} FROM (VALUES {', '.join([row] * len(updates))}) "  # noqa: S608
+            f"AS v(v_pk, {names}) WHERE t.{pk} = v.v_pk",
+            [value for row_pk, changed in updates for value in (row_pk, *(changed.get(f.column)
+                                                                         for f in protected.fields))])
+        return
+    for row_pk, changed in updates:
+        assignments = ", ".join(f"{quoted(c)} = %s" for c in changed)
+        cursor.execute(f"UPDATE {table} SET {assignments} WHERE {pk} = %s", [*changed.values(), row_pk])  # noqa: S608
+
+
 def rotate_table(protected, *, batch_size=500, dry_run=False, max_rotated=None, on_batch=None):
     """Re-encrypt the table's tokens that are not under the newest key; returns its Progress.
     `max_rotated` stops after about that many values (a rotation in stages)."""
@@ -185,10 +208,7 @@ def rotate_table(protected, *, batch_size=500, dry_run=False, max_rotated=None, 
                 if changed:
                     updates.append((row[0], changed))
             if updates and not dry_run:
-                for row_pk, changed in updates:
-                    assignments = ", ".join(f"{quoted(c)} = %s" for c in changed)
-                    cursor.execute(f"UPDATE {quoted(table)} SET {assignments} WHERE {quoted(pk)} = %s",  # noqa: S608
-                                   [*changed.values(), row_pk])
+                _write(cursor, protected, updates)
             progress.rotated += sum(len(changed) for _, changed in updates)
             _set_again(cursor, table, triggers)
         if not rows:
@@ -199,3 +219,36 @@ def rotate_table(protected, *, batch_size=500, dry_run=False, max_rotated=None, 
             on_batch(progress)
     return progress
 
+
+
+def unreadable_values(batch_size=2000):
+    """(model label, pk, column) of every stored value that no configured key reads (after a restore,
+    before a key is removed). Signatures are checked only: nothing is decrypted."""
+    keys = [Fernet(k.encode() if isinstance(k, str) else k) for k in settings.FIELD_ENCRYPTION_KEYS]
+    quoted = connection.ops.quote_name
+    found = []
+    for protected in protected_tables():
+        pk = protected.model._meta.pk.column
+        head = (f"SELECT {quoted(pk)}, {', '.join(quoted(f.column) for f in protected.fields)} "  # noqa: S608
+                f"FROM {quoted(protected.table)}")
+        last = None
+        while True:
+            with connection.cursor() as cursor:
+                if last is None:
+                    cursor.execute(f"{head} ORDER BY {quoted(pk)} LIMIT %s", [batch_size])
+                else:
+                    cursor.execute(f"{head} WHERE {quoted(pk)} > %s ORDER BY {quoted(pk)} LIMIT %s", [last, batch_size])
+                rows = cursor.fetchall()
+            if not rows:
+                break
+            for row in rows:
+                for field_, stored in zip(protected.fields, row[1:], strict=True):
+                    try:
+                        token = _token(field_, stored)
+                    except InvalidToken:
+                        found.append((protected.model._meta.label, row[0], field_.column))
+                        continue
+                    if token is not None and not any(_under(key, token) for key in keys):
+                        found.append((protected.model._meta.label, row[0], field_.column))
+            last = rows[-1][0]
+    return found
