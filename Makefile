@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: demo test lint install serve clean-demo benchmark worker beat
+.PHONY: demo test lint install serve clean-demo benchmark worker beat backup restore
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,17 @@ worker: install
 
 beat: install
 	$(VENV)/bin/celery -A crsv_mis beat -l info
+
+# Backup of DATABASE_URL: BACKUP_DIR/crsv-YYYYmmdd-HHMMSS.dump and its .json manifest. The field
+# encryption keys are not in it: they are backed up separately (README, "Backup and restore").
+BACKUP_DIR ?= backups
+backup:
+	$(PY) manage.py backup_database --output-dir $(BACKUP_DIR)
+
+# Restore into the empty database of DATABASE_URL, then check counts, encrypted fields, audit chain.
+restore:
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/crsv-YYYYmmdd-HHMMSS.dump" >&2; exit 2; }
+	$(PY) manage.py restore_database "$(FILE)"
 
 clean-demo:
 	rm -f db.sqlite3

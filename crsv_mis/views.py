@@ -1,3 +1,4 @@
+import sys
 from io import BytesIO
 
 import qrcode
@@ -7,7 +8,10 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect, render
+from django.template import loader
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
@@ -162,3 +166,19 @@ def notifications(request):
         return redirect("notifications")
     page = Paginator(mine, NOTIFICATIONS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "crsv_mis/notifications.html", {"page": page})
+
+
+def server_error(request):
+    """The 500 page, or the 503 page when the database is out of reach (restarting, failed over,
+    connections exhausted). Rendered without the request's context, like Django's own: a context
+    processor would query the database that just failed.
+
+    The page cannot say whether what was being saved was saved: a failure at the commit, or after
+    it (the session is saved last), leaves that unknown. Each write is one transaction, so it is
+    saved whole or not at all; the page says to check before entering it again."""
+    error = sys.exc_info()[1]
+    if isinstance(error, OperationalError | InterfaceError):
+        response = HttpResponse(loader.get_template("503.html").render(), status=503)
+        response["Retry-After"] = "30"
+        return response
+    return HttpResponseServerError(loader.get_template("500.html").render())

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from crsv_mis.encryption import EncryptedTextField
+from crsv_mis.encryption import EncryptedBinaryField, EncryptedTextField
 from crsv_mis.models import Mission
 
 
@@ -294,7 +294,7 @@ class DisclosureFile(models.Model):
 
     disclosure = models.OneToOneField(Disclosure, on_delete=models.PROTECT, related_name="file")
     format = models.CharField(max_length=4, choices=FileFormat.choices)
-    encrypted_content = models.BinaryField()
+    encrypted_content = EncryptedBinaryField()
     sha256 = models.CharField(max_length=64)
     size = models.PositiveIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)

@@ -1,6 +1,7 @@
 """Servers of the tests' own, to stop and start: never the shared PostgreSQL (5432) or Redis (6379)."""
 
 import contextlib
+import glob
 import os
 import shutil
 import signal
@@ -10,6 +11,7 @@ import sys
 import tempfile
 import time
 
+import psycopg
 import redis
 
 
@@ -104,3 +106,85 @@ class CeleryWorkerProcess:
                 self.process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 self.kill()
+
+
+class OwnPostgres:
+    """A PostgreSQL cluster of the test's own (initdb into a temporary directory), on a free port, that a
+    test may restart or stop. initdb and the server refuse to run as root: as root (CI), they run as
+    the `postgres` system user, who owns the directory."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.directory = tempfile.mkdtemp(prefix="crsv-postgres-")
+        self.data = os.path.join(self.directory, "data")
+        self.log = os.path.join(self.directory, "postgres.log")
+        self.bin = sorted(glob.glob("/usr/lib/postgresql/*/bin"))[-1]
+        if os.geteuid() == 0:
+            shutil.chown(self.directory, "postgres", "postgres")
+
+    def url(self, database):
+        return f"postgres://postgres@127.0.0.1:{self.port}/{database}"
+
+    def _run(self, program, *args, check=True):
+        command = [os.path.join(self.bin, program), *args]
+        if os.geteuid() == 0:
+            command = [shutil.which("runuser"), "-u", "postgres", "--", *command]
+        return subprocess.run(command, check=check, capture_output=True, text=True, timeout=120)  # noqa: S603
+
+    def _answers(self):
+        try:
+            with psycopg.connect(host="127.0.0.1", port=self.port, user="postgres", dbname="postgres",
+                                 connect_timeout=1):
+                return True
+        except psycopg.OperationalError:
+            return False
+
+    def init(self):
+        # Durability off: a test cluster, nothing to keep if the machine stops.
+        self._run("initdb", "-D", self.data, "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8")
+        with open(os.path.join(self.data, "postgresql.conf"), "a") as conf:
+            conf.write(f"port = {self.port}\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = "
+                       f"'{self.directory}'\nfsync = off\nsynchronous_commit = off\nfull_page_writes = off\n"
+                       "max_connections = 40\nshared_buffers = 32MB\n")
+
+    def start(self):
+        self._run("pg_ctl", "-D", self.data, "-l", self.log, "-w", "-t", "60", "start")
+        assert wait_for(self._answers, timeout=60), "postgres did not start"
+
+    def restart(self, mode="fast"):
+        """Stop (`fast`: sessions ended, `immediate`: the server killed, recovery at start) and start."""
+        self._run("pg_ctl", "-D", self.data, "-m", mode, "-w", "-t", "60", "stop")
+        self._run("pg_ctl", "-D", self.data, "-l", self.log, "-w", "-t", "60", "start")
+        assert wait_for(self._answers, timeout=60), "postgres did not start again"
+
+    def remove(self):
+        self._run("pg_ctl", "-D", self.data, "-m", "immediate", "-w", "stop", check=False)
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+class GunicornProcess:
+    """`gunicorn crsv_mis.wsgi` (sync workers) in a process group of its own."""
+
+    def __init__(self, env, log_path, workers=2):
+        self.env, self.log_path, self.workers, self.process = env, log_path, workers, None
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def start(self):
+        gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
+        log = open(self.log_path, "ab")  # noqa: SIM115 - kept open for the process's life
+        self.process = subprocess.Popen(  # noqa: S603 - our own arguments
+            [gunicorn, "crsv_mis.wsgi:application", "--bind", f"127.0.0.1:{self.port}", "--workers",
+             str(self.workers), "--timeout", "60", "--graceful-timeout", "5"],
+            env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        log.close()
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
