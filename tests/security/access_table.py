@@ -44,7 +44,6 @@ ANSWERS = frozenset({OK, EMPTY, LOGIN, REDIRECT, BAD, NOAUTH, DENIED, HIDDEN, ME
 ANONYMOUS = "anonymous"
 COLUMNS = (ANONYMOUS, "WPA", "HRO", "SWPA", "MARA_CHAIR", "MARA_MEMBER", "REFERRAL_FOCAL_POINT", "LEADERSHIP",
            "FIELD_REPORTER", "ADMIN", "AUDITOR")
-HEADINGS = ("anon", "WPA", "HRO", "SWPA", "CHAIR", "MEMBER", "FOCAL", "LEAD", "FIELD", "ADMIN", "AUDIT")
 
 # What a visitor who is not signed in may get: never a page or data...
 NEVER_DATA = frozenset({LOGIN, NOAUTH, HIDDEN, METHOD})

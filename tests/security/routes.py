@@ -132,7 +132,9 @@ def admin_object_id(route, world_objects):
 def arguments_for(route, scope, objects):
     """URL arguments of `route` for the object of `scope`, and the scopes it has (None: no argument)."""
     names = route.params - {"format"}
-    extra = {"format": "json"} if "format" in route.params else {}
+    # DRF's format-suffix twins: ".json" in a router's root (its converter holds the dot), "json" elsewhere.
+    suffix = ".json" if "<drf_format_suffix:format>" in route.route else "json"
+    extra = {"format": suffix} if "format" in route.params else {}
     if not names:
         return extra
     if route.is_admin:

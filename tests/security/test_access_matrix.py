@@ -41,9 +41,9 @@ def test_it_has_a_row_for_every_route_and_none_for_a_route_gone():
             if (row := row_for(r.key, scope)) is not None}
     gone = sorted(f"{row.key} {row.scope}" for row in rows() if (row.key, row.scope) not in used)
 
-    assert missing == [], "routes without a row in tests/security/access_table.py (a route with an "\
-                          "argument needs its object in routes.ARGUMENTS):\n" + "\n".join(missing)
-    assert gone == [], "rows of tests/security/access_table.py for routes that no longer exist:\n" + "\n".join(gone)
+    assert (missing, gone) == ([], []), (
+        "routes without a row in tests/security/access_table.py (a route with an argument needs its object in "
+        "routes.ARGUMENTS):\n" + "\n".join(missing) + "\nrows for routes that no longer exist:\n" + "\n".join(gone))
 
 
 def test_the_table_gives_anonymous_visitors_the_login_page_or_401_never_data():
