@@ -205,6 +205,8 @@ CELERY_BEAT_SCHEDULE = {
     "relay-outbox": {"task": "crsv_mis.tasks.relay_outbox", "schedule": 60.0},
     "escalate-unacknowledged-alerts": {"task": "incidents.tasks.escalate_unacknowledged_alerts", "schedule": 60.0},
     "watch-referral-deadlines": {"task": "referrals.tasks.watch_deadlines", "schedule": 300.0},
+    # Overdue MARA action points: their officer is told once (the notification's key is the reminder's).
+    "remind-overdue-action-points": {"task": "mara.tasks.remind_overdue_action_points", "schedule": 3600.0},
     # Counts: stale months every minute, the last 24 months every night, the quarter's draft report
     # on the first nights after a quarter ends (both idempotent).
     "refresh-stale-rollups": {"task": "reporting.tasks.refresh_stale_months", "schedule": 60.0},

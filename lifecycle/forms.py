@@ -32,10 +32,14 @@ class HandoverForm(forms.Form):
     of the mission posted here is refused by lifecycle.handover.refusal with the reason."""
 
     outgoing = OfficerChoiceField(queryset=None, label=_("Outgoing officer"),
-                                  error_messages={"required": _("Choose the outgoing officer.")})
+                                  error_messages={"required": _("Choose the outgoing officer."),
+                                                  "invalid_choice": _("Choose the outgoing officer from the list.")})
     incoming = OfficerChoiceField(queryset=None, label=_("Incoming officer"),
                                   help_text=_("A WPA or HRO posted to this duty station, or the SWPA."),
-                                  error_messages={"required": _("Choose the incoming officer.")})
+                                  # Someone of another mission: not named back (the id is all we have).
+                                  error_messages={"required": _("Choose the incoming officer."),
+                                                  "invalid_choice": _("Choose an officer of this mission from "
+                                                                      "the list.")})
 
     def __init__(self, *args, outgoing, mission_users, eligible, **kwargs):
         super().__init__(*args, **kwargs)

@@ -2,6 +2,12 @@
 
 A station's open work: incidents awaiting a verification decision, open referrals (with their
 follow-ups), unacknowledged alerts, and the open MARA action points given to the station's officers.
+
+Action points have no duty station: an action point belongs to a MARA meeting, and a meeting to the
+whole mission (mara.models), with no link to an incident or a station. So a station's page lists the
+points of the officers posted there (an officer of two stations has hers on both pages), and a
+handover moves all of the outgoing officer's open points: they follow the officer, not the station.
+Both pages say so, so that nobody expects them to stay behind with another station's work.
 Each item has an officer in charge (`assigned_to`; alerts are routed to the station's focal points
 instead). `reassign` gives everything the outgoing officer holds at the station to the incoming
 officer in one transaction, with one audit event per item and a summary event, and tells both.

@@ -144,13 +144,42 @@ def notify_assignee(point):
     officer = point.assigned_to
     if officer is None or not officer.is_active:
         return
-    url = (reverse("meeting_detail", args=[point.meeting_id]) if can_read_mara(officer)
-           else reverse("handover_home"))
-    notify.notify([officer], event_key=f"action_point:{point.pk}:assigned:{officer.pk}", url=url,
+    notify.notify([officer], event_key=f"action_point:{point.pk}:assigned:{officer.pk}",
+                  url=_action_point_url(point, officer),
                   text=lambda: _("A MARA action point due on %(due)s was given to you (meeting of %(date)s).") % {
                       "due": formats.date_format(point.due_date, "SHORT_DATE_FORMAT"),
                       "date": formats.date_format(point.meeting.date, "SHORT_DATE_FORMAT")},
                   action=pgettext_lazy("notification action", "Follow the action point up"))
+
+
+def _action_point_url(point, officer):
+    return (reverse("meeting_detail", args=[point.meeting_id]) if can_read_mara(officer)
+            else reverse("handover_home"))
+
+
+def remind_overdue_action_points(today=None):
+    """Tell each officer following up an open action point whose due date has passed, once: the event
+    key holds the point, its due date and the officer, so a later run creates nothing new, while a new
+    due date that passes again, or a point handed to another officer, is reminded again. Returns how
+    many notifications this run created."""
+    today = today or timezone.localdate()
+    overdue = (ActionPoint.objects.filter(status__in=OPEN_ACTION_STATUSES, due_date__lt=today,
+                                          assigned_to__isnull=False, assigned_to__is_active=True)
+               .select_related("meeting", "assigned_to").order_by("id"))
+    created = 0
+    for point in overdue:
+        officer = point.assigned_to
+        # Dates and the meeting only: an action point's wording may name people or places.
+        created += len(notify.notify(
+            [officer], event_key=f"action_point:{point.pk}:overdue:{point.due_date:%Y%m%d}:{officer.pk}",
+            url=_action_point_url(point, officer),
+            text=lambda p=point: _("A MARA action point due on %(due)s is overdue (meeting of %(date)s).") % {
+                "due": formats.date_format(p.due_date, "SHORT_DATE_FORMAT"),
+                "date": formats.date_format(p.meeting.date, "SHORT_DATE_FORMAT")},
+            action=pgettext_lazy("notification action", "Follow the action point up")))
+    if created:
+        audit.record("mara.action_point.remind", detail={"notifications": created})
+    return created
 
 
 def create_meeting(*, by, fields, attendees, action_points, request=None):

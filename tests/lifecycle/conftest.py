@@ -24,6 +24,7 @@ from referrals import services as referrals
 from referrals.models import Provider, ProviderService
 from reporting.models import StaleMonth
 from tests.conftest import sqlite_triggers_lifted, victim_data
+from tests.lifecycle.handover_fixtures import meeting, new_officer, work  # noqa: F401 - fixtures
 from tests.lifecycle.retention_fixtures import case, clinic  # noqa: F401 - fixtures
 from tests.reporting.report_fixtures import generate, release, seed_quarter
 
