@@ -4,11 +4,18 @@ from . import access
 from .models import Role
 
 
+def second_factor_pending(user):
+    """Whether the menus wait for the second factor. A user signed in by an API token on one of DRF's
+    HTML pages (the API docs) never went through OTPMiddleware and has no is_verified: the menus are
+    the browser session's, so none for them either."""
+    return settings.REQUIRE_2FA and not getattr(user, "is_verified", lambda: False)()
+
+
 def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    if settings.REQUIRE_2FA and not user.is_verified():
+    if second_factor_pending(user):
         # Between the password and the code: nothing to navigate to yet.
         return {"nav_pending_2fa": True}
     return {

@@ -300,6 +300,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Incidents, parties and the gazetteer. Every list is scoped to the caller.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and its docs page describe every route and field of the API: for signed-in people and
+    # token holders only (drf-spectacular serves them to anyone by default).
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
