@@ -650,8 +650,10 @@ def charts(snapshot, edition=Edition.MARA_ROOM):
     """
     edition = Edition(edition)
     rules = _Disclosure(edition, _threshold(snapshot))
+    # Labels in the language of the rendering, not the one the snapshot was gathered in.
+    label = quarterly.quarter_label(snapshot["year"], snapshot["quarter"])
     period = _("%(label)s (incident dates %(first)s to %(last)s)") % {
-        "label": snapshot["label"], "first": snapshot["period"]["from"], "last": snapshot["period"]["to"]}
+        "label": label, "first": snapshot["period"]["from"], "last": snapshot["period"]["to"]}
     result = []
     by_key = _breakdowns(snapshot, rules, _Texts(()))[1]
     shown_totals = _shown_totals(snapshot, rules)
@@ -665,9 +667,9 @@ def charts(snapshot, edition=Edition.MARA_ROOM):
     if series:
         title = _("Incidents per quarter")
         result.append({"id": "quarters", "title": title, "svg": svg.month_chart(
-            [q["label"] for q in quarters], series, kind="bar", title=title,
+            [_quarter_name(q) for q in quarters], series, kind="bar", title=title,
             description=_("Incidents and verified incidents in %(label)s and the four quarters before.")
-            % {"label": snapshot["label"]})})
+            % {"label": label})})
     trend = snapshot["trend"]
     shown = _trend_shown(snapshot, rules)
     series = [(name, [row[unit] for row in trend]) for unit, name in
@@ -685,5 +687,5 @@ def charts(snapshot, edition=Edition.MARA_ROOM):
         values = [r[unit] for r in rows]
         if rows and any(values) and _drawable(values, [by_key[key][r["key"]][unit] for r in rows], rules):
             result.append({"id": key, "title": title, "svg": svg.bar_chart(
-                [(r["label"], r[unit]) for r in rows], title=title, description=period)})
+                [(_label(key, r, _Texts(())), r[unit]) for r in rows], title=title, description=period)})
     return result
