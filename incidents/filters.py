@@ -2,6 +2,7 @@
 
 import django_filters
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from crsv_mis.models import Location, LocationLevel, Mission
 
@@ -14,8 +15,10 @@ class IncidentFilter(django_filters.FilterSet):
     form = django_filters.ChoiceFilter(
         choices=CrsvFormCode.choices, field_name="forms__code", label=_("Form of CRSV"), distinct=False
     )
-    date_from = django_filters.DateFilter(field_name="incident_date", lookup_expr="gte", label=_("From"))
-    date_to = django_filters.DateFilter(field_name="incident_date", lookup_expr="lte", label=_("To"))
+    date_from = django_filters.DateFilter(
+        field_name="incident_date", lookup_expr="gte", label=pgettext_lazy("start of a date range", "From"))
+    date_to = django_filters.DateFilter(
+        field_name="incident_date", lookup_expr="lte", label=pgettext_lazy("end of a date range", "To"))
     admin1 = django_filters.ModelChoiceFilter(
         queryset=Location.objects.filter(level=LocationLevel.ADMIN1), label=_("Province / region")
     )

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from crsv_mis.models import Mission
 from incidents.models import Incident, Party
@@ -94,9 +95,10 @@ class MeetingAttendee(models.Model):
 
 
 class ActionStatus(models.TextChoices):
-    OPEN = "OPEN", _("Open")
+    # An action point (un point d'action) is masculine in French; a recommendation is feminine.
+    OPEN = "OPEN", pgettext_lazy("action point status", "Open")
     IN_PROGRESS = "IN_PROGRESS", _("In progress")
-    DONE = "DONE", _("Done")
+    DONE = "DONE", pgettext_lazy("action point status", "Done")
     DROPPED = "DROPPED", _("Dropped")
 
 

@@ -23,6 +23,15 @@ from django.utils.translation import gettext as _
 
 from crsv_mis import access, audit
 from incidents import stats
+from incidents.choices import (
+    ConflictNexus,
+    CrsvFormCode,
+    DatePrecision,
+    PartyType,
+    SiteType,
+    SourceType,
+    VerificationStatus,
+)
 from incidents.models import Perpetrator, Victim
 from incidents.stats import VICTIM_GROUP_ORDER
 
@@ -78,6 +87,15 @@ def table(user, start, end):
     return lines
 
 
+def code_lists():
+    """The reference lists whose codes the data set holds: [[list, code, label]], the labels in the
+    reader's language (the cells keep the stable codes, so files in either language compare)."""
+    lists = [(_("Date precision"), DatePrecision), (_("Type of site"), SiteType), (_("Forms of CRSV"), CrsvFormCode),
+             (_("Types of alleged perpetrator"), PartyType), (_("Verification status"), VerificationStatus),
+             (_("Conflict nexus"), ConflictNexus), (_("Source of information"), SourceType)]
+    return [[name, code, str(label)] for name, choices in lists for code, label in choices.choices]
+
+
 def about(user, start, end, rows):
     return [
         [_("De-identified incident data set")],
@@ -90,7 +108,7 @@ def about(user, start, end, rows):
         [_("Left out"), _("References, names, contacts, narratives, summaries, localities and coordinates. Dates "
                           "are given to the month, places to the territory.")],
         [_("Codes"), _("Categories are the stable codes of the reference lists; several values are separated "
-                       "by \"%(sep)s\".") % {"sep": SEPARATOR}],
+                       "by \"%(sep)s\". The Codes sheet gives the meaning of each code.") % {"sep": SEPARATOR}],
         [_("Use"), _("For the MARA room only: these are records, not figures, and small counts are not "
                      "suppressed. Do not share this file outside the working group.")],
         [_("Caveat"), _("CRSV is heavily under-reported: the incidents here are a minimum.")],
@@ -115,6 +133,12 @@ def as_xlsx(user, start, end):
         notes.append(line)
     notes.column_dimensions["A"].width = 18
     notes.column_dimensions["B"].width = 100
+    codes = book.create_sheet(_("Codes")[:31])
+    codes.append([_("List"), _("Code"), _("Meaning")])
+    for cell in codes[1]:
+        cell.font = Font(bold=True)
+    for line in code_lists():
+        codes.append(line)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

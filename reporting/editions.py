@@ -45,6 +45,9 @@ from crsv_mis import charts as svg
 from crsv_mis import disclosure
 from crsv_mis.models import Location, LocationLevel, Mission
 from incidents import stats
+from incidents.models import AlertUrgency
+from mara.models import CommitmentKind, CommitmentStatus, RecommendationStatus
+from referrals.models import Service
 
 from . import quarterly
 from .models import Edition
@@ -308,6 +311,15 @@ def _label(group_by, row, clean):
     return clean(row["label"]) if group_by == "party" else row["label"]
 
 
+def _coded(choices, code, label):
+    """A coded value's label in the language of the rendering (the snapshot holds the label in the
+    worker's language); the stored label when the code is missing or no longer known."""
+    try:
+        return str(choices(code).label) if code else label
+    except ValueError:
+        return label
+
+
 def _breakdowns(snapshot, rules, clean):
     """The breakdown tables, plus what other tables must agree with: the shown cells by key of the
     province and verification tables."""
@@ -479,7 +491,8 @@ def _referrals(snapshot, rules):
     per_service, recorded = rules.column([s["referrals"] for s in services], ref["referrals"], "referrals")
     provided_per_service, provided_total = rules.column([s["provided"] for s in services], ref["provided"],
                                                         "provided")
-    by_rows = [[s["label"], per_service[i], provided_per_service[i]] for i, s in enumerate(services)]
+    by_rows = [[_coded(Service, s.get("key"), s["label"]), per_service[i], provided_per_service[i]]
+               for i, s in enumerate(services)]
     by_total = [_("Total"), recorded, provided_total]
     # Sent and not yet sent add up to the referrals recorded.
     (sent, waiting), _recorded = rules.column([ref["sent"], ref["referrals"] - ref["sent"]], ref["referrals"])
@@ -514,7 +527,8 @@ def _alerts(snapshot, rules):
     urgencies = alerts.get("by_urgency", [])
     received = rules.column([u["alerts"] for u in urgencies], alerts["alerts"], "alerts")
     responded = rules.column([u["responded"] for u in urgencies], alerts["responded"], "responded")
-    by_rows = [[u["label"], received[0][i], responded[0][i]] for i, u in enumerate(urgencies)]
+    by_rows = [[_coded(AlertUrgency, u.get("key"), u["label"]), received[0][i], responded[0][i]]
+               for i, u in enumerate(urgencies)]
     by_total = [_("Total"), received[1], responded[1]]
     (acknowledged, waiting), total = rules.column([alerts["acknowledged"], alerts["unacknowledged"]],
                                                   alerts["alerts"])
@@ -553,7 +567,8 @@ def _late_additions(snapshot, rules):
 
 
 def _commitments(snapshot, clean):
-    rows = [[clean(c["party"]), c["kind"], clean(c["title"]), c.get("date_signed") or "", c["status"],
+    rows = [[clean(c["party"]), _coded(CommitmentKind, c.get("kind_code"), c["kind"]), clean(c["title"]),
+             c.get("date_signed") or "", _coded(CommitmentStatus, c.get("status_code"), c["status"]),
              c.get("last_review") or ""] for c in snapshot.get("commitments", [])]
     return _table("commitments", _("Commitments by parties"),
                   [_("Party"), _("Type"), _("Commitment"), _("Date signed"), _("Status"), _("Last review")], rows,
@@ -568,7 +583,8 @@ def _recommendations(snapshot, clean):
     listed = sorted(snapshot.get("recommendations", []),
                     key=lambda r: RECOMMENDATION_ORDER.get(r.get("status_code"), len(RECOMMENDATION_ORDER)))
     rows = [[clean(r["text"]), clean(r["owner"]), clean(r.get("forum") or ""), r.get("due_date") or "",
-             r["status"], r.get("closed_at") or ""] for r in listed]
+             _coded(RecommendationStatus, r.get("status_code"), r["status"]), r.get("closed_at") or ""]
+            for r in listed]
     return _table("recommendations", _("MARA recommendations and their status"),
                   [_("Recommendation"), _("Owner"), _("Forum"), _("Due date"), _("Status"), _("Closed on")], rows,
                   None, _("Recommendations made up to the end of the quarter, open ones first.") if rows
@@ -634,8 +650,10 @@ def charts(snapshot, edition=Edition.MARA_ROOM):
     """
     edition = Edition(edition)
     rules = _Disclosure(edition, _threshold(snapshot))
+    # Labels in the language of the rendering, not the one the snapshot was gathered in.
+    label = quarterly.quarter_label(snapshot["year"], snapshot["quarter"])
     period = _("%(label)s (incident dates %(first)s to %(last)s)") % {
-        "label": snapshot["label"], "first": snapshot["period"]["from"], "last": snapshot["period"]["to"]}
+        "label": label, "first": snapshot["period"]["from"], "last": snapshot["period"]["to"]}
     result = []
     by_key = _breakdowns(snapshot, rules, _Texts(()))[1]
     shown_totals = _shown_totals(snapshot, rules)
@@ -649,9 +667,9 @@ def charts(snapshot, edition=Edition.MARA_ROOM):
     if series:
         title = _("Incidents per quarter")
         result.append({"id": "quarters", "title": title, "svg": svg.month_chart(
-            [q["label"] for q in quarters], series, kind="bar", title=title,
+            [_quarter_name(q) for q in quarters], series, kind="bar", title=title,
             description=_("Incidents and verified incidents in %(label)s and the four quarters before.")
-            % {"label": snapshot["label"]})})
+            % {"label": label})})
     trend = snapshot["trend"]
     shown = _trend_shown(snapshot, rules)
     series = [(name, [row[unit] for row in trend]) for unit, name in
@@ -669,5 +687,5 @@ def charts(snapshot, edition=Edition.MARA_ROOM):
         values = [r[unit] for r in rows]
         if rows and any(values) and _drawable(values, [by_key[key][r["key"]][unit] for r in rows], rules):
             result.append({"id": key, "title": title, "svg": svg.bar_chart(
-                [(r["label"], r[unit]) for r in rows], title=title, description=period)})
+                [(_label(key, r, _Texts(())), r[unit]) for r in rows], title=title, description=period)})
     return result

@@ -3,6 +3,7 @@
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from incidents import stats
 
@@ -42,8 +43,10 @@ class DeidentifiedExportForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # "from" is a Python keyword, so these two fields cannot be class attributes.
-        self.fields["from"] = MonthField(label=_("From"), help_text=_("First month of the incident date."))
-        self.fields["to"] = MonthField(label=_("To"), help_text=_("Last month, included."))
+        self.fields["from"] = MonthField(
+            label=pgettext_lazy("start of a date range", "From"), help_text=_("First month of the incident date."))
+        self.fields["to"] = MonthField(
+            label=pgettext_lazy("end of a date range", "To"), help_text=_("Last month, included."))
         if not self.is_bound:
             last = stats.add_months(timezone.localdate(), -1)
             self.initial = {"from": stats.month_key(stats.add_months(last, -11)), "to": stats.month_key(last)}

@@ -23,7 +23,8 @@ Shape (all JSON types; rows of breakdowns are {"key", "label", "incidents", "vic
      "trend": [{"month", "incidents", "victims"}, ... 15 months],
      "hotspots": {"admin2": incidents.stats.hotspots shape, "admin1": the same by province},
      "referrals": referrals.stats.period_summary, "alerts": incidents.alert_stats.period_summary,
-     "commitments": [{"party", "kind", "title", "date_signed", "status", "last_review"}],
+     "commitments": [{"party", "kind", "kind_code", "title", "date_signed", "status", "status_code",
+                      "last_review"}],
      "recommendations": [{"text", "owner", "forum", "due_date", "status", "closed_at"}],
      "late_additions": [{"label", "version", "released_at", "reported_after_release",
                          "verified_after_release"}]}
@@ -140,9 +141,9 @@ def _commitments(mission_id):
     commitments = (Commitment.objects.filter(party__mission_id=mission_id).select_related("party")
                    .annotate(last_review=Max("reviews__date")).order_by("party__name", "date_signed", "pk"))
     for c in commitments:
-        rows.append({"party": c.party.name, "kind": str(c.get_kind_display()), "title": c.title,
+        rows.append({"party": c.party.name, "kind": str(c.get_kind_display()), "kind_code": c.kind, "title": c.title,
                      "date_signed": c.date_signed.isoformat() if c.date_signed else None,
-                     "status": str(c.get_status_display()),
+                     "status": str(c.get_status_display()), "status_code": c.status,
                      "last_review": c.last_review.isoformat() if c.last_review else None})
     return rows
 

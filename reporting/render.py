@@ -152,6 +152,7 @@ def _pdf(report, parts):
         "title": _title(report),
         "report": report,
         "figures": report.figures,
+        "quarter_label": quarterly.quarter_label(report.year, report.quarter),
         "status": str(report.get_status_display()),
         "banner": status_banner(report),
         "watermark": _("SUPERSEDED") if report.status == ReportStatus.SUPERSEDED else _("DRAFT"),

@@ -9,7 +9,7 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
 from django.db import connection, connections
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from kombu import Exchange, Queue
@@ -31,6 +31,14 @@ disclosures_kept = importlib.import_module("reporting.migrations.0005_disclosure
 def fast_password_hashing(settings):
     # Real hashing costs ~0.3 s per user and every test makes eleven.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def default_language_after_each_test():
+    # A request of a French-speaking user leaves French active in the thread; the next test (a
+    # management command, a service called directly) would otherwise run in French.
+    yield
+    translation.activate("en")
 
 
 def _is_transactional(request):

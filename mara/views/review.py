@@ -17,7 +17,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from crsv_mis import access, audit
@@ -46,9 +46,9 @@ class PeriodForm(forms.Form):
     month = forms.RegexField(regex=r"^(19|20)\d\d-(0[1-9]|1[0-2])$", required=False, label=gettext_lazy("Month"),
                              widget=forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM"}),
                              error_messages={"invalid": gettext_lazy("Give the month as YYYY-MM.")})
-    start = forms.DateField(required=False, label=gettext_lazy("From"),
+    start = forms.DateField(required=False, label=pgettext_lazy("start of a date range", "From"),
                             widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    end = forms.DateField(required=False, label=gettext_lazy("To"),
+    end = forms.DateField(required=False, label=pgettext_lazy("end of a date range", "To"),
                           widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
 
     def add_prefix(self, field_name):

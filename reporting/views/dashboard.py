@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from crsv_mis import access, audit, charts, disclosure
 from incidents import stats
@@ -91,8 +91,8 @@ class PeriodForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.by_quarter = by_quarter
         # "from" is a Python keyword, so these two fields cannot be class attributes.
-        self.fields["from"] = MonthField(label=gettext_lazy("From"), required=False)
-        self.fields["to"] = MonthField(label=gettext_lazy("To"), required=False)
+        self.fields["from"] = MonthField(label=pgettext_lazy("start of a date range", "From"), required=False)
+        self.fields["to"] = MonthField(label=pgettext_lazy("end of a date range", "To"), required=False)
 
     def clean(self):
         data = super().clean()

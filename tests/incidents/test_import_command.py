@@ -28,14 +28,14 @@ def test_dry_run_prints_the_report_exits_1_and_writes_nothing(tmp_path, users, p
     path = write_csv(tmp_path / "bad.csv", [good_row(), good_row(location="Atlantis", victim_age="50")])
     code, out = run(str(path), "--as", "swpa", "--dry-run")
     assert code == 1
-    assert "2 row(s) read, 1 right, 1 with errors" in out
+    assert "2 rows read, 1 right, 1 with errors" in out
     assert 'row 3, Location: No territory or locality called "Atlantis"' in out
     assert "Dry run: nothing was written." in out and not Incident.objects.exists()
 
 
 def test_a_good_file_imports(tmp_path, users, party):
     code, out = run(str(write_csv(tmp_path / "good.csv", [good_row()])), "--as", "swpa")
-    assert code == 0 and "Imported 1 incident(s) from 1 row(s)" in out
+    assert code == 0 and "Imported 1 incident from 1 row" in out
     assert Incident.objects.get().created_by == users["SWPA"]
 
 

@@ -10,6 +10,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.translation import ngettext
 
 from crsv_mis import audit
 from crsv_mis.models import DutyStation, Mission, Role, User
@@ -41,7 +42,9 @@ class Command(BaseCommand):
         stations = list(DutyStation.objects.select_related("mission").filter(code__in=codes))
         unknown = sorted(set(codes) - {s.code for s in stations})
         if unknown:
-            raise CommandError(f"Unknown duty station code(s): {', '.join(unknown)}.")
+            raise CommandError(ngettext("Unknown duty station code: %(codes)s.",
+                                        "Unknown duty station codes: %(codes)s.", len(unknown))
+                               % {"codes": ", ".join(unknown)})
 
         mission_obj = self._mission(mission, stations)
 
@@ -80,9 +83,10 @@ class Command(BaseCommand):
                 raise CommandError(f"Unknown mission code {code!r}.")
             foreign = sorted(s.code for s in stations if s.mission_id != mission.pk)
             if foreign:
-                raise CommandError(
-                    f"Duty station(s) {', '.join(foreign)} do not belong to mission {code}."
-                )
+                raise CommandError(ngettext(
+                    "Duty station %(codes)s does not belong to mission %(mission)s.",
+                    "Duty stations %(codes)s do not belong to mission %(mission)s.", len(foreign))
+                    % {"codes": ", ".join(foreign), "mission": code})
             return mission
         if stations:
             missions = {s.mission_id for s in stations}

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from crsv_mis import audit
 from crsv_mis.models import ApiToken, User
@@ -60,4 +61,6 @@ class Command(BaseCommand):
                 detail={"username": user.username, "count": len(tokens),
                         "prefixes": [t.prefix for t in tokens]},
             )
-        self.stdout.write(self.style.SUCCESS(f"Revoked {len(tokens)} token(s) of {user.username}."))
+        self.stdout.write(self.style.SUCCESS(ngettext(
+            "Revoked %(n)s token of %(user)s.", "Revoked %(n)s tokens of %(user)s.", len(tokens))
+            % {"n": len(tokens), "user": user.username}))

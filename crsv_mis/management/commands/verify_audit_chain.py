@@ -1,6 +1,7 @@
 """Check the hash chain of the audit trail; exit 1 and list the breaks if any."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import ngettext
 
 from crsv_mis.audit import verify_chain
 from crsv_mis.models import AuditEvent
@@ -14,6 +15,7 @@ class Command(BaseCommand):
         if problems:
             for problem in problems:
                 self.stderr.write(problem)
-            raise CommandError(f"Audit chain broken: {len(problems)} problem(s).")
+            raise CommandError(ngettext("Audit chain broken: %(n)s problem.", "Audit chain broken: %(n)s problems.",
+                                        len(problems)) % {"n": len(problems)})
         count = AuditEvent.objects.count()
         self.stdout.write(self.style.SUCCESS(f"Audit chain intact: {count} events"))

@@ -10,6 +10,7 @@ the valid rows and write the others to a file to fix (--fix-file, default FILE.t
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import ngettext
 
 from crsv_mis import access, audit
 from crsv_mis.models import User
@@ -66,9 +67,11 @@ class Command(BaseCommand):
         incident_import = services.run_import(incident_import.pk, echo=echo)
         if incident_import.state != ImportState.DONE:
             raise CommandError(incident_import.error or f"The import stopped ({incident_import.state}).")
-        self.stdout.write(f"Imported {incident_import.incidents_written} incident(s) from "
-                          f"{incident_import.rows_written} row(s) (import {incident_import.pk}; SHA-256 "
-                          f"{incident_import.sha256}).")
+        incidents = ngettext("Imported %(n)s incident", "Imported %(n)s incidents",
+                             incident_import.incidents_written) % {"n": incident_import.incidents_written}
+        rows = ngettext("from %(n)s row", "from %(n)s rows", incident_import.rows_written) % {
+            "n": incident_import.rows_written}
+        self.stdout.write(f"{incidents} {rows} (import {incident_import.pk}; SHA-256 {incident_import.sha256}).")
         fix = services.fix_file_of(incident_import)
         if fix:
             target = fix_file or file.with_name(file.stem + ".to-fix.xlsx")
@@ -108,9 +111,16 @@ class Command(BaseCommand):
 
     def _print_report(self, report, incident_import, result=None):
         counts = incident_import or result
-        self.stdout.write(f"{report.get('file_kind', '')}: {counts.rows_total} row(s) read, {counts.rows_valid} "
-                          f"right, {counts.rows_invalid} with errors, {counts.rows_duplicate} possible "
-                          f"duplicate(s), {len(report.get('skipped', []))} empty row(s) skipped.")
+        skipped = len(report.get("skipped", []))
+        parts = [
+            ngettext("%(n)s row read", "%(n)s rows read", counts.rows_total) % {"n": counts.rows_total},
+            ngettext("%(n)s right", "%(n)s right", counts.rows_valid) % {"n": counts.rows_valid},
+            ngettext("%(n)s with errors", "%(n)s with errors", counts.rows_invalid) % {"n": counts.rows_invalid},
+            ngettext("%(n)s possible duplicate", "%(n)s possible duplicates", counts.rows_duplicate)
+            % {"n": counts.rows_duplicate},
+            ngettext("%(n)s empty row skipped", "%(n)s empty rows skipped", skipped) % {"n": skipped},
+        ]
+        self.stdout.write(f"{report.get('file_kind', '')}: {', '.join(parts)}.")
         for problem in report.get("problems", []):
             column = f", {problem['column']}" if problem["column"] else ""
             self.stdout.write(f"  row {problem['row']}{column}: {problem['reason']}")

@@ -2,6 +2,7 @@
 manifest, and the audit chain inside it. Writes nothing to any database."""
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import ngettext
 
 from lifecycle import archive
 from lifecycle.archive_file import KEY_ENV, ArchiveError, load_key
@@ -33,6 +34,7 @@ class Command(BaseCommand):
         if summary.problems:
             for problem in summary.problems:
                 self.stderr.write(problem)
-            raise CommandError(f"Archive NOT valid: {len(summary.problems)} problem(s).")
+            raise CommandError(ngettext("Archive NOT valid: %(n)s problem.", "Archive NOT valid: %(n)s problems.",
+                                        len(summary.problems)) % {"n": len(summary.problems)})
         self.stdout.write(self.style.SUCCESS("Archive intact: every segment, count and checksum matches its "
                                              "manifest, and the audit chain is valid."))
