@@ -55,7 +55,11 @@
           later(RETRY_MS);
         }
         if (response.ok) { held = false; }
-        say(response.ok ? "saved" : "failed", answer.message);
+        if (response.ok && dirty) {
+          say("unsaved");  // typed on while this save was on its way: the next one is due
+        } else {
+          say(response.ok ? "saved" : "failed", answer.message);
+        }
         return true;
       });
     }, function () {
@@ -85,7 +89,10 @@
     (pending || Promise.resolve(true)).then(function () { return save(); }).then(function (answered) {
       if (!answered) { held = true; say("held"); return; }
       leaving = true;
-      if (form.requestSubmit) { form.requestSubmit(submitter); } else { form.submit(); }
+      // A task later: while this submit event is still being dispatched, the browser ignores another.
+      window.setTimeout(function () {
+        if (form.requestSubmit) { form.requestSubmit(submitter); } else { form.submit(); }
+      }, 0);
     });
   });
   window.addEventListener("online", function () { save(); });
