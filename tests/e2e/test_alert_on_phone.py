@@ -1,5 +1,6 @@
-"""A field reporter sends an alert from a phone-sized screen; the duty station's HRO sees the
-notification, opens the alert and acknowledges it."""
+"""A field reporter sends an alert from a 360-pixel touch phone, by tapping (44 px targets, nothing
+wider than the screen); the duty station's HRO sees the notification, opens the alert and
+acknowledges it."""
 
 import base64
 import re
@@ -47,8 +48,18 @@ def controls_outside(page, width):
         .map((el) => el.name || el.tagName)""", width)
 
 
-def new_page(chromium, viewport, errors):
-    context = chromium.new_context(viewport=viewport, locale="en-GB")
+def small_targets(page):
+    """Shown controls of the alert form under 44 x 44 px (a radio or checkbox counts with its label)."""
+    return page.evaluate("""() => Array.from(document.querySelectorAll(
+        'main form input:not([type=hidden]), main form select, main form textarea, main form button'))
+        .filter((el) => el.offsetParent !== null)
+        .map((el) => [el, el.closest('label') && /checkbox|radio/.test(el.type) ? el.closest('label') : el])
+        .filter(([el, t]) => { const r = t.getBoundingClientRect(); return r.height < 44 || r.width < 44; })
+        .map(([el]) => el.name + '=' + el.value)""")
+
+
+def new_page(chromium, viewport, errors, **touch):
+    context = chromium.new_context(viewport=viewport, locale="en-GB", **touch)
     page = context.new_page()
     page.set_default_timeout(15_000)
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
@@ -62,35 +73,42 @@ def test_field_reporter_alerts_from_a_phone_and_the_hro_acknowledges(live_server
     started = time.monotonic()
 
     # The field reporter, on a 360 px wide phone.
-    context, page = new_page(chromium, PHONE, errors)
+    context, page = new_page(chromium, PHONE, errors, is_mobile=True, has_touch=True)
     try:
         sign_in(page, live_server.url, "reporter")
         # On a phone the menu is folded: open it first.
         expect(page.get_by_role("navigation", name="Main")).to_be_hidden()
-        page.locator("header summary").click()
-        page.get_by_role("navigation", name="Main").get_by_role("link", name="Report an alert").click()
+        page.locator("header summary").tap()
+        page.get_by_role("navigation", name="Main").get_by_role("link", name="Report an alert").tap()
         expect(page).to_have_url(re.compile(r"/alerts/new/$"))
         assert no_horizontal_scroll(page) <= PHONE["width"]
         assert controls_outside(page, PHONE["width"]) == []
+        assert small_targets(page) == []
         # Defaults: the reporter's station and the current time are already filled in.
         assert page.locator('select[name="duty_station"]').input_value() == str(
             users["FIELD_REPORTER"].duty_stations.get().pk)
         assert page.locator('input[name="observed_at"]').input_value()
 
         form_started = time.monotonic()
+        page.get_by_label("What was seen or heard").tap()
         page.get_by_label("What was seen or heard").fill(DESCRIPTION)
         urgent = page.get_by_label("Urgent: people at risk now")
-        urgent.check()
+        page.locator("label", has=urgent).tap()
+        assert urgent.is_checked()
         box = page.locator("label", has=urgent).bounding_box()
         assert box and box["height"] >= 44 and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+        page.locator('select[name="location"]').tap()
         page.locator('select[name="location"]').select_option(label="Northmark / Ashdale")
-        page.get_by_label("Armed presence at water or firewood points").check()
+        indicator = page.get_by_label("Armed presence at water or firewood points")
+        page.locator("label", has=indicator).tap()
+        assert indicator.is_checked()
+        page.locator('select[name="source_type"]').tap()
         page.locator('select[name="source_type"]').select_option("MILITARY_PATROL")
         assert no_horizontal_scroll(page) <= PHONE["width"]
         send = page.get_by_role("button", name="Send alert")
         send_box = send.bounding_box()
         assert send_box and send_box["height"] >= 44 and send_box["x"] + send_box["width"] <= PHONE["width"]
-        send.click()
+        send.tap()
         filled_in = time.monotonic() - form_started
 
         expect(page).to_have_url(re.compile(r"/alerts/DEMO-A-\d{4}-\d{5}/$"))
@@ -105,6 +123,8 @@ def test_field_reporter_alerts_from_a_phone_and_the_hro_acknowledges(live_server
     alert = Alert.objects.get(reference=reference)
     assert alert.description == DESCRIPTION and alert.urgency == "URGENT"
     assert list(alert.indicators.values_list("code", flat=True)) == ["armed-at-water-firewood"]
+    assert (alert.location, alert.source_type) == (gazetteer["north_a"], "MILITARY_PATROL")
+    assert alert.duty_station == users["FIELD_REPORTER"].duty_stations.get() and alert.observed_at
 
     # The HRO of the north office, in a browser of their own.
     context, page = new_page(chromium, {"width": 1280, "height": 900}, errors)
