@@ -42,6 +42,15 @@ class UserAdmin(ReferenceDataAdmin, BaseUserAdmin):
     )
     filter_horizontal = ["duty_stations"]
 
+    def user_change_password(self, request, id, form_url=""):
+        """Django's password page; a password set here is audited. Django ends the person's other
+        sessions by itself: each session keeps a hash of the password it was opened with."""
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            user = self.get_object(request, id)
+            audit.record("user.password_set", request=request, obj=user, detail={"username": user.username})
+        return response
+
     def save_model(self, request, obj, form, change):
         obj.is_staff = obj.role == Role.ADMIN
         super().save_model(request, obj, form, change)

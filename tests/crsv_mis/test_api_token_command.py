@@ -122,3 +122,36 @@ def test_it_refuses_an_unknown_user(db):
     with pytest.raises(CommandError, match="nobody"):
         issue("nobody")
     assert not ApiToken.objects.exists()
+
+
+def test_it_revokes_one_token_by_its_prefix_and_leaves_the_others_working(amina):
+    leaked, _ = issue("amina")
+    kept, _ = issue("amina")
+
+    out = io.StringIO()
+    call_command("issue_api_token", "amina", revoke=leaked[:8], stdout=out)
+
+    assert "Revoked 1 token" in out.getvalue()
+    assert get_locations(leaked).status_code == 401
+    assert get_locations(kept).status_code == 200
+    event = AuditEvent.objects.get(action="api_token.revoke")
+    assert event.detail["prefixes"] == [leaked[:8]]
+    assert leaked not in str(event.detail)
+
+
+def test_it_refuses_to_revoke_a_prefix_the_user_has_no_active_token_for(amina):
+    raw, _ = issue("amina")
+
+    with pytest.raises(CommandError, match="no active token"):
+        call_command("issue_api_token", "amina", revoke="nothing1", stdout=io.StringIO())
+    assert get_locations(raw).status_code == 200
+    assert not AuditEvent.objects.filter(action="api_token.revoke").exists()
+
+
+def test_it_keeps_a_revoked_token_revoked_when_its_prefix_is_given_again(amina):
+    raw, _ = issue("amina")
+    call_command("issue_api_token", "amina", revoke=raw[:8], stdout=io.StringIO())
+
+    with pytest.raises(CommandError, match="no active token"):
+        call_command("issue_api_token", "amina", revoke=raw[:8], stdout=io.StringIO())
+    assert get_locations(raw).status_code == 401

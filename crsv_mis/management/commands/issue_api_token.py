@@ -1,4 +1,5 @@
-"""Issue an API token for a script, or revoke every token of a user.
+"""Issue an API token for a script, or revoke one token of a user (by the prefix printed when it was
+issued and kept in the audit trail) or all of them.
 
 The raw token is printed once; only its SHA-256 and its first characters are stored.
 """
@@ -23,15 +24,17 @@ class Command(BaseCommand):
             help=f"Days until the token expires (default: API_TOKEN_DAYS, now {settings.API_TOKEN_DAYS}).",
         )
         parser.add_argument("--revoke-all", action="store_true", help="Revoke every token of the user.")
+        parser.add_argument("--revoke", metavar="PREFIX", default=None,
+                            help="Revoke the user's token that starts with PREFIX (its first 8 characters).")
 
-    def handle(self, *args, username, days, revoke_all, **options):
+    def handle(self, *args, username, days, revoke_all, revoke, **options):
         user = User.objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"No user {username!r}.")
-        if revoke_all:
-            if days is not None:
-                raise CommandError("--days and --revoke-all cannot be combined.")
-            self._revoke_all(user)
+        if revoke_all or revoke is not None:
+            if days is not None or (revoke_all and revoke is not None):
+                raise CommandError("--days, --revoke and --revoke-all cannot be combined.")
+            self._revoke(user, prefix=revoke)
             return
         if days is None:
             days = settings.API_TOKEN_DAYS
@@ -51,9 +54,15 @@ class Command(BaseCommand):
         self.stdout.write(f"Expires: {token.expires_at.isoformat()}")
         self.stderr.write("Store this token now: it is shown only once.")
 
-    def _revoke_all(self, user):
+    def _revoke(self, user, prefix=None):
         with transaction.atomic():
-            tokens = list(ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True))
+            tokens = ApiToken.objects.select_for_update().filter(user=user, revoked_at__isnull=True)
+            if prefix is not None:
+                # The whole prefix, not a part of it: a revocation names exactly one token.
+                tokens = tokens.filter(prefix=prefix)
+            tokens = list(tokens)
+            if prefix is not None and not tokens:
+                raise CommandError(f"{user.username} has no active token {prefix!r}.")
             now = timezone.now()
             ApiToken.objects.filter(pk__in=[t.pk for t in tokens]).update(revoked_at=now)
             audit.record(
