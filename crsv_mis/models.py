@@ -98,6 +98,14 @@ class User(AbstractUser):
     def __str__(self):
         return self.username
 
+    def save(self, *args, **kwargs):
+        # A new password signs the person out everywhere: sessions end by Django's session hash,
+        # and the API tokens issued under the old password are revoked here.
+        password_changed = self.pk is not None and self._password is not None
+        super().save(*args, **kwargs)
+        if password_changed:
+            self.api_tokens.usable().update(revoked_at=timezone.now())
+
 
 class AuditEvent(models.Model):
     """Append-only, hash-chained record of who did what to which record.

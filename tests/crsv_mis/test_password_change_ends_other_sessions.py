@@ -5,7 +5,7 @@ longer reaches a page or the API. The administrator's own change keeps the sessi
 import pytest
 from django.test import Client
 
-from crsv_mis.models import AuditEvent
+from crsv_mis.models import ApiToken, AuditEvent
 from tests.conftest import PASSWORD, verified_login
 
 pytestmark = pytest.mark.django_db
@@ -93,3 +93,16 @@ def test_it_ends_the_sessions_of_a_deactivated_account(users):
     users["SWPA"].save()
 
     assert signed_out(office)
+
+
+def test_it_revokes_the_api_tokens_of_a_person_whose_password_changes(users, client):
+    _old, raw = ApiToken.issue(users["WPA"], days=30)
+    _other, colleague_raw = ApiToken.issue(users["HRO"], days=30)
+    assert client.get("/api/v1/locations/", HTTP_AUTHORIZATION=f"Token {raw}").status_code == 200
+
+    reset_by_admin(signed_in(users["ADMIN"]), users["WPA"])
+
+    assert client.get("/api/v1/locations/", HTTP_AUTHORIZATION=f"Token {raw}").status_code == 401
+    assert client.get("/api/v1/locations/", HTTP_AUTHORIZATION=f"Token {colleague_raw}").status_code == 200
+    _new, fresh = ApiToken.issue(users["WPA"], days=30)
+    assert client.get("/api/v1/locations/", HTTP_AUTHORIZATION=f"Token {fresh}").status_code == 200
