@@ -1,5 +1,6 @@
 # CRSV MIS web image; the same image runs the Celery worker and beat (see docker-compose.yml).
-FROM python:3.11-slim
+# Debian trixie: its postgresql-client (17) matches the postgres:17 server of docker-compose.yml (backups).
+FROM python:3.11-slim-trixie
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
@@ -13,8 +14,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /app
 
 # WeasyPrint (the quarterly report's PDF) draws text with Pango; DejaVu gives it French accents.
+# pg_dump and pg_restore: `manage.py backup_database` / `restore_database`.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+       postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 
 # Dependencies first, in their own layer: it is rebuilt only when pyproject.toml changes.
@@ -30,8 +33,8 @@ RUN pip install --no-deps . \
        FIELD_ENCRYPTION_KEYS=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA= \
        python manage.py collectstatic --noinput \
     && useradd --system --uid 10001 --user-group --home-dir /app --no-create-home crsv \
-    && mkdir -p /var/lib/crsv-mis \
-    && chown crsv:crsv /var/lib/crsv-mis
+    && mkdir -p /var/lib/crsv-mis/backups \
+    && chown -R crsv:crsv /var/lib/crsv-mis
 
 USER crsv
 
