@@ -154,14 +154,14 @@ def _write(cursor, protected, updates):
         assignments = ", ".join(f"{quoted(f.column)} = COALESCE(v.{quoted('v_' + f.column)}, t.{quoted(f.column)})"
                                 for f in protected.fields)
         cursor.execute(
-            f"UPDATE {table} AS t SET {assignments} FROM (VALUES {', '.join([row] * len(updates))}) "  # noqa: S608
+            f"UPDATE {table} AS t SET {assignments} FROM (VALUES {', '.join([row] * len(updates))}) "  # noqa: S608  # nosec B608 - table and column names from the models, values bound
             f"AS v(v_pk, {names}) WHERE t.{pk} = v.v_pk",
             [value for row_pk, changed in updates for value in (row_pk, *(changed.get(f.column)
                                                                          for f in protected.fields))])
         return
     for row_pk, changed in updates:
         assignments = ", ".join(f"{quoted(c)} = %s" for c in changed)
-        cursor.execute(f"UPDATE {table} SET {assignments} WHERE {pk} = %s", [*changed.values(), row_pk])  # noqa: S608
+        cursor.execute(f"UPDATE {table} SET {assignments} WHERE {pk} = %s", [*changed.values(), row_pk])  # noqa: S608  # nosec B608 - table and column names from the models, values bound
 
 
 def rotate_table(protected, *, batch_size=500, dry_run=False, max_rotated=None, on_batch=None):
@@ -174,10 +174,10 @@ def rotate_table(protected, *, batch_size=500, dry_run=False, max_rotated=None, 
     table = protected.table
     progress = Progress(protected)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM {quoted(table)}")  # noqa: S608 - names from the models
+        cursor.execute(f"SELECT COUNT(*) FROM {quoted(table)}")  # noqa: S608  # nosec B608 - table and column names from the models, values bound
         progress.rows_total = cursor.fetchone()[0]
     lock = " FOR UPDATE" if connection.features.has_select_for_update and not dry_run else ""
-    head = f"SELECT {quoted(pk)}, {', '.join(quoted(c) for c in columns)} FROM {quoted(table)}"  # noqa: S608
+    head = f"SELECT {quoted(pk)}, {', '.join(quoted(c) for c in columns)} FROM {quoted(table)}"  # noqa: S608  # nosec B608 - table and column names from the models, values bound
     tail = f" ORDER BY {quoted(pk)} LIMIT %s{lock}"
     last = None
     while max_rotated is None or progress.rotated < max_rotated:
@@ -229,7 +229,7 @@ def unreadable_values(batch_size=2000):
     found = []
     for protected in protected_tables():
         pk = protected.model._meta.pk.column
-        head = (f"SELECT {quoted(pk)}, {', '.join(quoted(f.column) for f in protected.fields)} "  # noqa: S608
+        head = (f"SELECT {quoted(pk)}, {', '.join(quoted(f.column) for f in protected.fields)} "  # noqa: S608  # nosec B608 - table and column names from the models, values bound
                 f"FROM {quoted(protected.table)}")
         last = None
         while True:
