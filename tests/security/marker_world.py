@@ -233,6 +233,7 @@ def _object_urls(world):
         urls.append(reverse("sg_annual") + f"?year={year - 1}&format={fmt}")
     urls += [reverse("disclosure_download", kwargs={"pk": d.pk}) for d in Disclosure.objects.all()]
     urls += [reverse("incident_import_template", kwargs={"fmt": "xlsx"}), "/no-such-page/", "/incidents/NO-SUCH-REF/"]
+    urls.append(reverse("audit_export"))
     return urls
 
 
