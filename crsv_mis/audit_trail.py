@@ -47,6 +47,7 @@ class AuditEventFilter(django_filters.FilterSet):
         fields = []
 
     def _record(self, queryset, name, value):
+        # A number or a reference: each side of the OR on an index of its own.
         value = value.strip()
         return queryset.filter(Q(object_id=value) | Q(object_ref=value)) if value else queryset
 

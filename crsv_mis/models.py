@@ -140,7 +140,8 @@ class AuditEvent(models.Model):
     class Meta:
         ordering = ["id"]
         # The audit-trail page filters on each of these (crsv_mis/audit_trail.py).
-        indexes = [models.Index(fields=["object_type", "object_id"]), models.Index(fields=["object_ref"]),
+        indexes = [models.Index(fields=["object_type", "object_id"]), models.Index(fields=["object_id"]),
+                   models.Index(fields=["object_ref"]),
                    models.Index(fields=["username"]), models.Index(fields=["role"])]
 
     def __str__(self):
