@@ -5,8 +5,9 @@ helpers. Layers (DOMAIN.md): A identifying, B de-identified, C aggregates.
 """
 
 from django.apps import apps
+from django.db.models import Q
 
-from .models import Role
+from .models import AuditEvent, Role, User
 
 LAYER_A = "A"
 LAYER_B = "B"
@@ -416,3 +417,21 @@ def intake_drafts_visible_to(user):
     if not (_in_mission(user) and can_record_incidents(user)):
         return draft_model.objects.none()
     return draft_model.objects.filter(owner=user, mission_id=user.mission_id)
+
+
+# The audit trail: the AUDITOR's alone (the SWPA keeps the access log of each incident, on its page).
+def can_read_audit_trail(user):
+    return bool(user and user.is_authenticated and user.is_active and user.role == Role.AUDITOR)
+
+
+def audit_events_visible_to(user):
+    """Events an AUDITOR may read: those of the people of her mission, and those of no person (tasks,
+    and events whose personal fields retention erased). The trail has no mission column (one mission
+    per deployment): the acting person's mission keeps a second mission's people out."""
+    if not can_read_audit_trail(user) or user.mission_id is None:
+        return AuditEvent.objects.none()
+    # The people elsewhere left out, as a list of ids (none in a deployment of one mission): the
+    # count of a page then stays on the audit table's own indexes.
+    elsewhere = list(User.objects.filter(~Q(mission_id=user.mission_id) | Q(mission__isnull=True))
+                     .values_list("pk", flat=True))
+    return AuditEvent.objects.exclude(user_id__in=elsewhere) if elsewhere else AuditEvent.objects.all()

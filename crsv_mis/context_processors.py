@@ -35,5 +35,6 @@ def navigation(request):
         "nav_reports": ("all" if access.can_read_report_drafts(user)
                         else "released" if access.can_read_released_reports(user) else ""),
         "nav_disclosures": access.can_request_disclosures(user),  # requests to disclose to outside bodies
+        "nav_audit_trail": access.can_read_audit_trail(user),
         "nav_unread_notifications": user.notifications.filter(read_at__isnull=True).count(),
     }

@@ -139,7 +139,10 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        # The audit-trail page filters on each of these (crsv_mis/audit_trail.py).
+        indexes = [models.Index(fields=["object_type", "object_id"]), models.Index(fields=["object_id"]),
+                   models.Index(fields=["object_ref"]),
+                   models.Index(fields=["username"]), models.Index(fields=["role"])]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action}"

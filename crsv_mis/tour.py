@@ -122,6 +122,9 @@ STEPS = {
          _("You check who read, changed, exported or downloaded records, in the hash-chained audit trail. "
            "You read no survivor data."), None),
         (_("Start here"),
+         _("The audit trail: filter by person, role, action, record or date, and export what you find as CSV. "
+           "Your own readings and exports are recorded too."), "audit_trail"),
+        (_("The chain"),
          _("The system team runs verify_audit_chain for you: it reports any event removed or edited."), None),
         (NEVER,
          _("Never ask for the content of a record to judge an event: who, when, what and why are enough."),

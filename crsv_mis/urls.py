@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import views
+from . import api, views
 
 # Database errors get a page of their own (503) instead of the generic one.
 handler500 = "crsv_mis.views.server_error"
@@ -16,6 +16,8 @@ urlpatterns = [
     path("incidents/", include("incidents.urls")),
     path("alerts/", include("incidents.alert_urls")),
     path("notifications/", views.notifications, name="notifications"),
+    path("audit/", views.audit_trail_page, name="audit_trail"),
+    path("audit/export.csv", views.audit_export, name="audit_export"),
     path("help/", views.help_index, name="help"),
     path("help/tour/", views.tour_page, name="tour"),
     path("help/", include("incidents.guide_urls")),
@@ -29,6 +31,7 @@ urlpatterns = [
     path("api/v1/stats/", include("reporting.api_urls")),
     path("api/v1/", include("referrals.api_urls")),
     path("api/v1/", include("incidents.api_urls")),
+    path("api/v1/audit-events/", api.AuditEventViewSet.as_view({"get": "list"}), name="audit-event-list"),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/v1/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("django-admin/", admin.site.urls),

@@ -7,9 +7,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, HttpResponseServerError
+from django.http import HttpResponse, HttpResponseServerError, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse
@@ -20,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import access, audit, languages, notify, tour
+from . import access, audit, audit_trail, languages, notify, tour
 from .forms import TokenForm
 
 
@@ -166,6 +167,35 @@ def notifications(request):
         return redirect("notifications")
     page = Paginator(mine, NOTIFICATIONS_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "crsv_mis/notifications.html", {"page": page})
+
+
+AUDIT_PAGE_SIZE = 50
+
+
+@login_required
+def audit_trail_page(request):
+    if not access.can_read_audit_trail(request.user):
+        raise PermissionDenied
+    filterset, events = audit_trail.filtered(request.user, request.GET)
+    page = Paginator(events, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    audit_trail.record_view(request, request.GET, page=page.number, count=page.paginator.count)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "crsv_mis/audit_trail.html", {
+        "filter": filterset, "page": page, "query": query.urlencode(),
+        "rows": [(event, audit_trail.detail_text(event.detail)) for event in page],
+    })
+
+
+@login_required
+def audit_export(request):
+    if not access.can_read_audit_trail(request.user):
+        raise PermissionDenied
+    _filterset, events = audit_trail.filtered(request.user, request.GET)
+    audit_trail.record_export(request, request.GET)
+    response = StreamingHttpResponse(audit_trail.csv_lines(events), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="audit-trail.csv"'
+    return response
 
 
 def server_error(request):

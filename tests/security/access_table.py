@@ -111,6 +111,10 @@ tour                              GET  -      login ok    ok    ok    ok    ok  
 guide_consent                     GET  -      login ok    ok    ok    ok    ok    ok    ok    ok    ok    ok
 guide_crsv                        GET  -      login ok    ok    ok    ok    ok    ok    ok    ok    ok    ok
 
+## The audit trail: the AUDITOR's alone (the SWPA reads each incident's access log on its page)
+audit_trail                       GET  -      login 403   403   403   403   403   403   403   403   403   ok
+audit_export                      GET  -      login 403   403   403   403   403   403   403   403   403   ok
+
 ## The MARA room: the SWPA, the chair and members; leadership reads the trends, recommendations and commitments
 mara_dashboard                    GET  -      login 403   403   ok    ok    ok    403   ok    403   403   403
 mara_home                         GET  -      login 403   403   ok    ok    ok    403   403   403   403   403
@@ -240,6 +244,7 @@ referral-list                     GET  -      401   ok    ok    ok    empty empt
 referral-detail                   GET  here   401   ok    ok    ok    404   404   ok    404   404   404   404
 referral-detail                   GET  south  401   404   404   ok    404   404   404   404   404   404   404
 referral-detail                   GET  abroad 401   404   404   404   404   404   404   404   404   404   404
+audit-event-list                  GET  -      401   403   403   403   403   403   403   403   403   403   ok
 api-root                          GET  -      401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok
 incident-list                     GET  -      401   ok    ok    ok    ok    ok    403   403   403   403   403
 incident-detail                   GET  here   401   ok    ok    ok    ok    ok    404   404   404   404   404

@@ -233,13 +233,14 @@ def _object_urls(world):
         urls.append(reverse("sg_annual") + f"?year={year - 1}&format={fmt}")
     urls += [reverse("disclosure_download", kwargs={"pk": d.pk}) for d in Disclosure.objects.all()]
     urls += [reverse("incident_import_template", kwargs={"fmt": "xlsx"}), "/no-such-page/", "/incidents/NO-SUCH-REF/"]
+    urls.append(reverse("audit_export"))
     return urls
 
 
 def _api_urls(world):
     urls = ["/api/v1/", "/api/v1/incidents/", "/api/v1/incidents/?page_size=500", "/api/v1/referrals/",
             "/api/v1/parties/", "/api/v1/locations/", "/api/v1/stats/referrals/", "/api/v1/schema/",
-            "/api/v1/incidents/?format=json", "/api/v1/incidents/NO-SUCH-REF/"]
+            "/api/v1/incidents/?format=json", "/api/v1/incidents/NO-SUCH-REF/", "/api/v1/audit-events/"]
     year = timezone.localdate().year
     for group_by in ("form", "admin1", "party_type", "party", "victim_group", "verification_status", "site_type"):
         urls.append(f"/api/v1/stats/trends/?from={year}-01&to={year}-12&group_by={group_by}")
