@@ -434,4 +434,13 @@ def audit_events_visible_to(user):
     # count of a page then stays on the audit table's own indexes.
     elsewhere = list(User.objects.filter(~Q(mission_id=user.mission_id) | Q(mission__isnull=True))
                      .values_list("pk", flat=True))
-    return AuditEvent.objects.exclude(user_id__in=elsewhere) if elsewhere else AuditEvent.objects.all()
+    events = AuditEvent.objects.exclude(user_id__in=elsewhere) if elsewhere else AuditEvent.objects.all()
+    # Records received under an information-sharing protocol stay inside the human rights roles: not
+    # even their reference reaches the auditor (events naming them are left out of her trail).
+    incident_model = apps.get_model("incidents", "Incident")
+    isp = incident_model.objects.filter(shared_under_isp=True)
+    isp_refs = list(isp.values_list("reference", flat=True))
+    isp_ids = [str(pk) for pk in isp.values_list("pk", flat=True)]
+    if isp_refs:
+        events = events.exclude(object_ref__in=isp_refs).exclude(object_type="incidents.incident", object_id__in=isp_ids)
+    return events
