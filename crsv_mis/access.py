@@ -442,5 +442,6 @@ def audit_events_visible_to(user):
     isp_refs = list(isp.values_list("reference", flat=True))
     isp_ids = [str(pk) for pk in isp.values_list("pk", flat=True)]
     if isp_refs:
-        events = events.exclude(object_ref__in=isp_refs).exclude(object_type="incidents.incident", object_id__in=isp_ids)
+        events = (events.exclude(object_ref__in=isp_refs)
+                  .exclude(object_type="incidents.incident", object_id__in=isp_ids))
     return events

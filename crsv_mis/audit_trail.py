@@ -72,7 +72,8 @@ INDEXED_CHOICES = ("action", "object_type")
 
 
 def _present(column):
-    assert column in INDEXED_CHOICES  # a fixed name, never a request's
+    if column not in INDEXED_CHOICES:  # a fixed name, never a request's
+        raise ValueError(column)
     def choices():
         if connection.vendor != "postgresql":
             values = AuditEvent.objects.exclude(**{column: ""}).order_by(column).values_list(column, flat=True)
