@@ -1,6 +1,16 @@
 """What "usable on a 360-pixel-wide phone" means, measured in the page itself."""
 
 PHONE = {"width": 360, "height": 740}
+TOUCH_PHONE = {"viewport": PHONE, "is_mobile": True, "has_touch": True}
+
+
+def open_on_touch_phone(context, errors):
+    """A page of the context that collects console errors and uncaught exceptions into `errors`."""
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(f"uncaught: {exc}"))
+    return page
 SMALLEST_TEXT_PX = 12
 # WCAG 2.2 target size (minimum): 24 by 24 CSS pixels. Links inside running text are exempt.
 SMALLEST_TARGET_PX = 24

@@ -9,9 +9,8 @@ from playwright.sync_api import expect
 
 from tests.e2e import intake_by_tap as intake
 from tests.e2e import pages
-from tests.e2e.phone import PHONE
+from tests.e2e.phone import TOUCH_PHONE, open_on_touch_phone
 
-TOUCH_PHONE = {"viewport": PHONE, "is_mobile": True, "has_touch": True}
 ONE_VICTIM = [v for v in intake.VICTIMS if not v[1].startswith("victims-1-")]
 
 
@@ -19,10 +18,7 @@ ONE_VICTIM = [v for v in intake.VICTIMS if not v[1].startswith("victims-1-")]
 def test_it_focuses_the_summary_and_its_link_takes_the_thumb_to_the_field(live_server, chromium, users, party):
     errors = []
     context = pages.signed_in_context(chromium, live_server.url, users["WPA"], **TOUCH_PHONE)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(f"uncaught: {exc}"))
+    page = open_on_touch_phone(context, errors)
     try:
         page.goto(f"{live_server.url}/incidents/new/")
         expect(page.locator(".error-summary")).to_have_count(0)

@@ -10,9 +10,8 @@ from playwright.sync_api import expect
 from incidents.models import Incident, IntakeDraft
 from tests.e2e import intake_by_tap as intake
 from tests.e2e import pages
-from tests.e2e.phone import PHONE
+from tests.e2e.phone import PHONE, TOUCH_PHONE, open_on_touch_phone
 
-TOUCH_PHONE = {"viewport": PHONE, "is_mobile": True, "has_touch": True}
 THUMB_PX = 44
 
 
@@ -41,10 +40,7 @@ def fits(page, step):
 def test_it_records_a_whole_incident_by_tapping_on_a_360_pixel_phone(live_server, chromium, users, party):
     errors = []
     context = pages.signed_in_context(chromium, live_server.url, users["WPA"], **TOUCH_PHONE)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(f"uncaught: {exc}"))
+    page = open_on_touch_phone(context, errors)
     try:
         page.goto(f"{live_server.url}/incidents/new/")
         fits(page, "empty form")
