@@ -1,4 +1,12 @@
-"""Shared fixtures: a small fictional mission, one user per role, an incident factory."""
+"""Shared fixtures: a small fictional mission, one user per role, an incident factory; and the
+services a test needs, by marker.
+
+A test that needs PostgreSQL, Redis or a browser says so with a marker (`postgres`, `redis`, `e2e`;
+the `faults` tests need the first two). On a machine where such a service is not configured (`make test`
+on a fresh clone: SQLite, eager Celery) the test is skipped with its reason printed. With
+`REQUIRE_SERVICES=1` (as CI runs the PostgreSQL suite) a missing service fails the test instead, so a
+skip can never make that run green.
+"""
 
 import contextlib
 import datetime
@@ -19,8 +27,33 @@ from crsv_mis.models import DutyStation, Location, LocationLevel, Mission, Role,
 from incidents import services
 from incidents.choices import CrsvFormCode
 from incidents.models import FormOfViolence, Party, PartyAlias
+from tests import services as test_services
 
 PASSWORD = "correct-horse-battery-9"
+
+
+# Markers that name a service the test needs; the fault tests need PostgreSQL and Redis both.
+SERVICE_MARKERS = {"postgres": ("postgres",), "redis": ("redis",), "e2e": ("browser",),
+                   "faults": ("postgres", "redis")}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "faults" in item.path.parts:
+            item.add_marker(pytest.mark.faults)
+        elif "e2e" in item.path.parts:
+            item.add_marker(pytest.mark.e2e)
+
+
+def pytest_runtest_setup(item):
+    needed = sorted({service for mark in item.iter_markers() for service in SERVICE_MARKERS.get(mark.name, ())})
+    for service in needed:
+        reason = test_services.missing(service)
+        if reason is None:
+            continue
+        if test_services.required():
+            pytest.fail(f"REQUIRE_SERVICES=1 but this test {reason}", pytrace=False)
+        pytest.skip(f"skipped: this test {reason} (REQUIRE_SERVICES=1 makes it a failure)")
 # The audit trail's current triggers (0004 replaced those of 0002: only the retention erasure may update).
 append_only = importlib.import_module("crsv_mis.migrations.0004_audit_identity_digest")
 reports_kept = importlib.import_module("reporting.migrations.0003_released_reports_never_deleted")

@@ -1,47 +1,23 @@
 """Browser tests: Debian's Chromium driven by Playwright against pytest-django's live server.
 
-Without /usr/bin/chromium these tests are skipped, unless REQUIRE_BROWSER=1 (as in CI), which
-makes a missing browser fail the run.
+Every test here is marked `e2e` (tests/conftest.py): without /usr/bin/chromium it is skipped, unless
+REQUIRE_SERVICES=1 (as in CI), which makes a missing browser fail the run.
 """
-
-import os
-from pathlib import Path
 
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
+from tests.services import CHROMIUM
+
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
     "--disable-sync", "--no-first-run",
 ]
 
 
-def browser_required():
-    return os.environ.get("REQUIRE_BROWSER", "").strip().lower() in {"1", "true", "yes", "on"}
-
-
-def browser_missing_reason():
-    if not CHROMIUM.exists():
-        return f"{CHROMIUM} is not installed (apt-get install chromium)"
-    if not os.access(CHROMIUM, os.X_OK):
-        return f"{CHROMIUM} is not executable"
-    return None
-
-
 @pytest.fixture(autouse=True)
 def _orm_calls_inside_playwright(monkeypatch):
     # Playwright's sync API runs an event loop in this thread; Django would otherwise refuse ORM calls here.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-
-@pytest.fixture(autouse=True)
-def _require_chromium():
-    reason = browser_missing_reason()
-    if reason is None:
-        return
-    if browser_required():
-        pytest.fail(f"REQUIRE_BROWSER=1 but the browser tests cannot run: {reason}.", pytrace=False)
-    pytest.skip(f"browser tests skipped: {reason}; set REQUIRE_BROWSER=1 to make this an error")
 
 
 @pytest.fixture

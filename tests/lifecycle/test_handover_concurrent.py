@@ -10,12 +10,10 @@ from django.db import connection
 from lifecycle import handover
 from tests.lifecycle.handover_fixtures import held_by
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 
 
 def test_it_lets_one_of_two_simultaneous_handovers_move_everything(users, stations, work, new_officer):
-    if connection.vendor != "postgresql":
-        pytest.fail("this test needs PostgreSQL (set DATABASE_URL)")
     station, wpa, swpa = stations["north"], users["WPA"], users["SWPA"]
     held = held_by(wpa)
     open_work = {kind: ids for kind, ids in held.items()}

@@ -9,15 +9,13 @@ from crsv_mis.models import AuditEvent, Notification
 from lifecycle import handover
 from tests.lifecycle.handover_fixtures import held_by
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.postgres]
 
 
 @pytest.fixture
 def action_points_refuse_updates():
     """A trigger that fails every update of an action point: they are moved after the incidents and
     the referrals, so those have already been updated when it fires."""
-    if connection.vendor != "postgresql":
-        pytest.fail("this test needs PostgreSQL (set DATABASE_URL)")
     with connection.cursor() as cursor:
         cursor.execute("""CREATE FUNCTION test_refuse_update() RETURNS trigger LANGUAGE plpgsql AS $$
                           BEGIN RAISE EXCEPTION 'refused by the test'; END $$""")
