@@ -5,6 +5,7 @@ and a bare `make test`. `crsv_mis.production` tightens it for deployments.
 """
 
 import base64
+import datetime
 import hashlib
 import os
 import tempfile
@@ -148,16 +149,18 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 
+# Wrong passwords lock the account from the address they came from, for a while: guessing stops
+# there, while the person signs in from their own address and nobody can lock another person out
+# for good. Colleagues behind one office address keep signing in to their own accounts. The
+# address is the audit trail's (only our own proxies' X-Forwarded-For hops are believed).
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = None  # an administrator unlocks (manage.py axes_reset_username)
-AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "crsv_mis.audit.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
-# Lock by account, not by address: a field office shares one NAT address, and one
-# mistyping colleague must not lock out the whole office.
 SILENCED_SYSTEM_CHECKS = [
-    "axes.W006",
     # Covering indexes (INCLUDE) are a PostgreSQL optimisation; SQLite builds them without it.
     "models.W040",
 ]

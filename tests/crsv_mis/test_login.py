@@ -238,7 +238,7 @@ def test_repeated_failures_lock_the_account_even_against_the_right_password(clie
     assert path_of(client.get("/")) == LOGIN_URL
     assert not TOTPDevice.objects.filter(user=wpa).exists()
 
-    # Locked by account, not by address: a colleague behind the same address still signs in.
+    # Locked for this account from this address only: a colleague behind the same address still signs in.
     assert path_of(password_step(client, "hro")) == OTP_URL
 
 
