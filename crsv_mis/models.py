@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .signout import sign_out_everywhere
+
 
 class Role(models.TextChoices):
     WPA = "WPA", _("Women Protection Adviser")
@@ -100,11 +102,16 @@ class User(AbstractUser):
 
     def save(self, *args, **kwargs):
         # A new password signs the person out everywhere: sessions end by Django's session hash,
-        # and the API tokens issued under the old password are revoked here.
+        # and the API tokens issued under the old password are revoked here. Deactivation ends the
+        # sessions and tokens themselves, so that reactivating the account brings none of them back.
         password_changed = self.pk is not None and self._password is not None
+        deactivated = (self.pk is not None and not self.is_active
+                       and User.objects.filter(pk=self.pk, is_active=True).exists())
         super().save(*args, **kwargs)
         if password_changed:
             self.api_tokens.usable().update(revoked_at=timezone.now())
+        if deactivated:
+            sign_out_everywhere(self)
 
 
 class AuditEvent(models.Model):
