@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "crsv_mis.middleware.IdleSessionMiddleware",
     "crsv_mis.middleware.UserLanguageMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "crsv_mis.middleware.SecondFactorRequiredMiddleware",
@@ -141,7 +142,8 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Idle expiry: the cookie lives SESSION_IDLE_SECONDS and every request renews it.
+# Idle expiry: the cookie lives SESSION_IDLE_SECONDS and every request renews it; a page's own
+# automatic reloads do not count as activity (crsv_mis.middleware.IdleSessionMiddleware).
 SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
