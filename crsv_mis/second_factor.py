@@ -9,9 +9,8 @@ every other session and API token of the account.
 
 import base64
 
-from django_otp.plugins.otp_totp.models import TOTPDevice
-
 from . import signout
+from .models import TOTPDevice
 
 # The unconfirmed device this session was shown, by primary key.
 SESSION_KEY = "crsv_enrolment_device"

@@ -56,7 +56,6 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "guardian",
     "django_otp",
-    "django_otp.plugins.otp_totp",
     "axes",
     "csp",
     "crsv_mis",

@@ -6,9 +6,8 @@ enrolment ends their session and the account's API tokens."""
 import pytest
 from axes.utils import reset as axes_reset
 from django.test import Client
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from crsv_mis.models import ApiToken
+from crsv_mis.models import ApiToken, TOTPDevice
 from tests.crsv_mis.test_login import OTP_URL, code_for, key_from_page, password_step, path_of
 
 pytestmark = pytest.mark.django_db

@@ -13,9 +13,8 @@ from django.contrib.sessions.models import Session
 from django.test import override_settings
 from django.utils import timezone
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from crsv_mis.models import AuditEvent, Role
+from crsv_mis.models import AuditEvent, Role, TOTPDevice
 from tests.conftest import PASSWORD, make_user
 
 LOGIN_URL = "/accounts/login/"
