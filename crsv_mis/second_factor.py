@@ -9,6 +9,8 @@ every other session and API token of the account.
 
 import base64
 
+from django.db import transaction
+
 from . import signout
 from .models import TOTPDevice
 
@@ -38,9 +40,11 @@ def shown_device(request):
 
 
 def confirm(request, device):
-    """The code matched: the device is the account's, and only this session stays signed in."""
-    device.confirmed = True
-    device.save(update_fields=["confirmed"])
+    """The code matched: the device is the account's only one, and only this session stays signed in."""
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=request.user).exclude(pk=device.pk).delete()
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
     request.session.pop(SESSION_KEY, None)
     signout.sign_out_everywhere(request.user, keep=request.session.session_key)
 
