@@ -1,4 +1,7 @@
+import time
+
 from django.conf import settings
+from django.contrib.auth import logout
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -31,6 +34,34 @@ class SecondFactorRequiredMiddleware:
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": _("Two-factor verification required.")}, status=401)
             return redirect(f"{reverse('otp_verify')}?{urlencode({'next': request.get_full_path()})}")
+        return self.get_response(request)
+
+
+# The query a page's own reload carries (templates/auto_refresh.html): not a request the person made.
+AUTOMATIC_REFRESH = ("refresh", "auto")
+LAST_ACTIVITY = "crsv_last_activity"
+
+
+class IdleSessionMiddleware:
+    """A session ends SESSION_IDLE_SECONDS after the last request its person made.
+
+    The stored session's own expiry is renewed by every request, the automatic ones included: a
+    progress page left open on a job that never ends would keep it alive for good. So the last
+    request that was not a page's own reload is kept in the session, and the session ends once
+    it is older than the limit, whatever came since. Placed after AuthenticationMiddleware.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = time.time()
+            last = request.session.get(LAST_ACTIVITY)
+            if last is not None and now - last >= settings.SESSION_IDLE_SECONDS:
+                logout(request)
+            elif last is None or request.GET.get(AUTOMATIC_REFRESH[0]) != AUTOMATIC_REFRESH[1]:
+                request.session[LAST_ACTIVITY] = now
         return self.get_response(request)
 
 

@@ -1,11 +1,22 @@
 import hashlib
 import secrets
+import time
+from base64 import b32encode
+from binascii import unhexlify
 from datetime import timedelta
+from urllib.parse import quote, urlencode
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device, ThrottlingMixin, TimestampMixin
+from django_otp.oath import TOTP
+from django_otp.util import random_hex
+
+from .encryption import EncryptedTextField
+from .signout import sign_out_everywhere
 
 
 class Role(models.TextChoices):
@@ -100,11 +111,16 @@ class User(AbstractUser):
 
     def save(self, *args, **kwargs):
         # A new password signs the person out everywhere: sessions end by Django's session hash,
-        # and the API tokens issued under the old password are revoked here.
+        # and the API tokens issued under the old password are revoked here. Deactivation ends the
+        # sessions and tokens themselves, so that reactivating the account brings none of them back.
         password_changed = self.pk is not None and self._password is not None
+        deactivated = (self.pk is not None and not self.is_active
+                       and User.objects.filter(pk=self.pk, is_active=True).exists())
         super().save(*args, **kwargs)
         if password_changed:
             self.api_tokens.usable().update(revoked_at=timezone.now())
+        if deactivated:
+            sign_out_everywhere(self)
 
 
 class AuditEvent(models.Model):
@@ -203,6 +219,68 @@ class ApiToken(models.Model):
         return cls.objects.usable().select_related("user").filter(key_hash=_hash_token(raw)).first()
 
 
+
+
+def new_totp_key():
+    return random_hex(20)
+
+
+class TOTPDevice(TimestampMixin, ThrottlingMixin, Device):
+    """A person's authenticator (TOTP), as django-otp's own TOTP device but for its secret, stored
+    encrypted: whoever reads the database or a dump does not get everyone's second factor. The
+    key is hex text inside the encryption; rotate_encryption_key re-encrypts it with the others."""
+
+    key = EncryptedTextField(default=new_totp_key)
+    step = models.PositiveSmallIntegerField(default=30)
+    t0 = models.BigIntegerField(default=0)
+    digits = models.PositiveSmallIntegerField(choices=[(6, 6), (8, 8)], default=6)
+    tolerance = models.PositiveSmallIntegerField(default=1)
+    drift = models.SmallIntegerField(default=0)
+    # The time step of the last code accepted: a code is accepted once.
+    last_t = models.BigIntegerField(default=-1)
+
+    class Meta(Device.Meta):
+        verbose_name = "TOTP device"
+
+    @property
+    def bin_key(self):
+        return unhexlify(self.key.encode())
+
+    def verify_token(self, token):
+        allowed, _details = self.verify_is_allowed()
+        if not allowed:
+            return False
+        try:
+            token = int(token)
+        except (TypeError, ValueError):
+            verified = False
+        else:
+            totp = TOTP(self.bin_key, self.step, self.t0, self.digits, self.drift)
+            totp.time = time.time()
+            verified = totp.verify(token, self.tolerance, self.last_t + 1)
+            if verified:
+                self.last_t = totp.t()
+                self.drift = totp.drift
+                self.throttle_reset(commit=False)
+                self.set_last_used_timestamp(commit=False)
+                self.save()
+        if not verified:
+            self.throttle_increment(commit=True)
+        return verified
+
+    def get_throttle_factor(self):
+        return getattr(settings, "OTP_TOTP_THROTTLE_FACTOR", 1)
+
+    @property
+    def config_url(self):
+        """The otpauth:// address an authenticator app reads from the QR code."""
+        issuer = getattr(settings, "OTP_TOTP_ISSUER", "").replace(":", "")
+        label = f"{issuer}:{self.user.get_username()}" if issuer else self.user.get_username()
+        params = urlencode({"secret": b32encode(self.bin_key), "algorithm": "SHA1", "digits": self.digits,
+                            "period": self.step})
+        if issuer:
+            params += f"&issuer={quote(issuer)}"
+        return f"otpauth://totp/{quote(label)}?{params}"
 
 
 class Notification(models.Model):

@@ -19,9 +19,8 @@ from django.utils.translation import gettext as _
 from django.views import i18n
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from . import access, audit, audit_trail, languages, notify, tour
+from . import access, audit, audit_trail, languages, notify, second_factor, tour
 from .forms import TokenForm
 
 
@@ -58,24 +57,28 @@ def _qr_svg(url):
 @login_required
 @require_http_methods(["GET", "POST"])
 def otp_verify(request):
-    """Second step of login; on the first login it enrols a TOTP device with a QR code."""
+    """Second step of login; on the first login it enrols a TOTP device with a QR code, its secret
+    made for this session and shown once (crsv_mis/second_factor.py)."""
     if request.user.is_verified():
         return redirect("home")
-    device = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
+    device = second_factor.confirmed_device(request.user)
     enrolling = device is None
-    if enrolling:
-        device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first() or TOTPDevice.objects.create(
-            user=request.user, name="authenticator", confirmed=False
-        )
     form = TokenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    new_secret = False
+    if enrolling:
+        device = second_factor.shown_device(request) if request.method == "POST" else None
+        if device is None:
+            if request.method == "POST":
+                form.is_valid()
+                form.add_error(None, _("The key was replaced by a newer one. Scan this new key, then enter its code."))
+            device, new_secret = second_factor.start(request), True
+    if request.method == "POST" and not new_secret and form.is_valid():
         allowed, _details = device.verify_is_allowed()
         if not allowed:
             form.add_error("token", _("Too many wrong codes in a row. Wait a few seconds, then try the new code."))
         elif device.verify_token(form.cleaned_data["token"]):
             if enrolling:
-                device.confirmed = True
-                device.save(update_fields=["confirmed"])
+                second_factor.confirm(request, device)
                 audit.record("auth.2fa_enrolled", request=request)
             otp_login(request, device)
             audit.record("auth.login", request=request)
@@ -84,9 +87,9 @@ def otp_verify(request):
             audit.record("auth.2fa_failed", request=request)
             form.add_error("token", _("That code is not valid. Wait for the next code and try again."))
     context = {"form": form, "enrolling": enrolling}
-    if enrolling:
+    if new_secret:
         context["qr_svg"] = _qr_svg(device.config_url)
-        context["secret"] = _base32_secret(device)
+        context["secret"] = second_factor.secret_text(device)
     return render(request, "registration/otp.html", context)
 
 
@@ -96,12 +99,6 @@ def _safe_next(request):
                                                   require_https=request.is_secure()):
         return target
     return None
-
-
-def _base32_secret(device):
-    import base64
-
-    return base64.b32encode(device.bin_key).decode().rstrip("=")
 
 
 class LogoutView(auth_views.LogoutView):

@@ -63,6 +63,7 @@ SUPPORT_APPS = ("auth", "guardian", "admin")
 LEFT_OUT = {
     "auth.permission": "recreated by migrate; rows refer to permissions by natural key",
     "crsv_mis.apitoken": "credentials of the old deployment",
+    "crsv_mis.totpdevice": "credentials of the old deployment",
 }
 # Rows refer to these by natural key, never by id.
 NATURAL_KEYED = ("contenttypes.contenttype", "auth.permission")

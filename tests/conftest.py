@@ -19,11 +19,10 @@ from celery.signals import task_postrun
 from django.db import connection, connections
 from django.utils import timezone, translation
 from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from kombu import Exchange, Queue
 
 from crsv_mis.celery import app as celery_app
-from crsv_mis.models import DutyStation, Location, LocationLevel, Mission, Role, User
+from crsv_mis.models import DutyStation, Location, LocationLevel, Mission, Role, TOTPDevice, User
 from incidents import services
 from incidents.choices import CrsvFormCode
 from incidents.models import FormOfViolence, Party, PartyAlias

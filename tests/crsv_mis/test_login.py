@@ -13,9 +13,8 @@ from django.contrib.sessions.models import Session
 from django.test import override_settings
 from django.utils import timezone
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from crsv_mis.models import AuditEvent, Role
+from crsv_mis.models import AuditEvent, Role, TOTPDevice
 from tests.conftest import PASSWORD, make_user
 
 LOGIN_URL = "/accounts/login/"
@@ -238,7 +237,7 @@ def test_repeated_failures_lock_the_account_even_against_the_right_password(clie
     assert path_of(client.get("/")) == LOGIN_URL
     assert not TOTPDevice.objects.filter(user=wpa).exists()
 
-    # Locked by account, not by address: a colleague behind the same address still signs in.
+    # Locked for this account from this address only: a colleague behind the same address still signs in.
     assert path_of(password_step(client, "hro")) == OTP_URL
 
 

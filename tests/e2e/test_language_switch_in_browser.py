@@ -6,10 +6,9 @@ new browser context that asks for English); switching back gives English again."
 import pytest
 from django.utils import timezone
 from django_otp.oath import TOTP
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
-from crsv_mis.models import User
+from crsv_mis.models import TOTPDevice, User
 from reporting import quarterly
 from reporting.models import QuarterlyReport
 from tests.conftest import PASSWORD

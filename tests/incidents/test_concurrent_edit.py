@@ -6,9 +6,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from crsv_mis.models import AuditEvent
+from crsv_mis.models import AuditEvent, TOTPDevice
 from incidents import services
 from incidents.models import Victim
 from tests.intake_page_values import page_values

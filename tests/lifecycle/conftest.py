@@ -12,9 +12,8 @@ from django.core import serializers
 from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from crsv_mis.models import ApiToken, AuditEvent
+from crsv_mis.models import ApiToken, AuditEvent, TOTPDevice
 from incidents import alerts
 from incidents.choices import CrsvFormCode
 from incidents.models import AlertIndicator, FormOfViolence

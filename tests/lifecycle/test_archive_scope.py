@@ -18,7 +18,7 @@ def test_every_model_of_the_project_apps_is_archived_but_api_tokens():
             assert (label in archived) != (label in archive.LEFT_OUT), label
     assert {"auth.group", "auth.group_permissions", "guardian.userobjectpermission",
             "guardian.groupobjectpermission", "crsv_mis.user_groups"} <= archived
-    assert not {"sessions.session", "axes.accessattempt", "otp_totp.totpdevice", "contenttypes.contenttype",
+    assert not {"sessions.session", "axes.accessattempt", "crsv_mis.totpdevice", "contenttypes.contenttype",
                 "auth.permission", "crsv_mis.apitoken"} & archived
 
 
@@ -48,7 +48,7 @@ def test_identifying_fields_are_readable_with_the_archive_key_and_credentials_st
         assert user.password not in content
     for token in ApiToken.objects.all():
         assert token.key_hash not in content
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from crsv_mis.models import TOTPDevice
 
     for device in TOTPDevice.objects.all():
         assert device.key not in content

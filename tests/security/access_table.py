@@ -283,8 +283,6 @@ admin:*_delete                    GET  here   login login login login login logi
 # Tables of the libraries (groups, devices, lockouts): no Django permission is granted to any role.
 admin:auth_*                      GET  -      login login login login login login login login login 403   login
 admin:auth_*                      GET  here   login login login login login login login login login 403   login
-admin:otp_totp_*                  GET  -      login login login login login login login login login 403   login
-admin:otp_totp_*                  GET  here   login login login login login login login login login 403   login
 admin:axes_*                      GET  -      login login login login login login login login login 403   login
 admin:axes_*                      GET  here   login login login login login login login login login 403   login
 # The product's reference data: accounts, missions, duty stations, the gazetteer, parties, indicators, providers.
