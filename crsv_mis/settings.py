@@ -240,6 +240,9 @@ ALERT_ESCALATION_MINUTES = int(os.environ.get("ALERT_ESCALATION_MINUTES", "30"))
 # fault tests can kill a worker in the middle of it (tests/faults/test_report_survives_a_killed_worker.py).
 REPORT_STEP_PAUSE_SECONDS = float(os.environ.get("REPORT_STEP_PAUSE_SECONDS", "0"))
 SMALL_CELL_THRESHOLD = int(os.environ.get("SMALL_CELL_THRESHOLD", "5"))
+# The de-identified data set holds no combination of quasi-identifiers shared by fewer rows than this
+# (reporting/anonymity.py).
+DEIDENTIFIED_K = int(os.environ.get("DEIDENTIFIED_K", "5"))
 VERIFICATION_STANDARD = os.environ.get("VERIFICATION_STANDARD", "Reasonable grounds to believe")
 
 

@@ -6,7 +6,8 @@ What it holds and what it never holds:
   information received under an information-sharing protocol (access.incidents_for_deidentified_export);
 - dates to the month (incident and reported), places to the territory (admin2), codes for every
   category, victims counted by group (women, men, girls, boys, unknown), perpetrator types and
-  named parties;
+  named parties, generalised (and rows left out) until every combination of what a reader could know
+  from outside is shared by at least k rows (reporting/anonymity.py), rows sorted by their shown values;
 - no reference, name, contact, narrative, summary, locality or coordinates: nothing typed about a
   person. Text that reaches a cell (place and party names) is neutralised against formula injection.
 Record-level data does not leave the MARA room, so counts are not suppressed here; the "About"
@@ -35,7 +36,7 @@ from incidents.choices import (
 from incidents.models import Perpetrator, Victim
 from incidents.stats import VICTIM_GROUP_ORDER
 
-from . import render
+from . import anonymity, render
 from .render import neutralise
 
 FORMATS = ("xlsx", "csv")
@@ -60,29 +61,44 @@ def incidents(user, start, end):
             .order_by("incident_date", "pk"))
 
 
-def table(user, start, end):
-    """Header first, then one row per incident, as it goes into the file."""
+def _record(incident):
+    groups = [v.victim_group for v in incident.victims.all()]
+    perpetrators = list(incident.perpetrators.all())
+    record = anonymity.Record(
+        month=stats.month_key(incident.incident_date),
+        reported=stats.month_key(incident.reported_date),
+        province=(incident.admin1.pcode, incident.admin1.name),
+        territory=(incident.admin2.pcode, incident.admin2.name) if incident.admin2 else ("", ""),
+        site=incident.site_type,
+        forms=tuple(sorted(f.code for f in incident.forms.all())),
+        victims=str(len(groups)),
+        groups=tuple(str(groups.count(str(code))) for code in VICTIM_GROUP_ORDER),
+        perpetrator_types=tuple(sorted({p.party_type for p in perpetrators})),
+        parties=tuple(sorted({p.party.name for p in perpetrators if p.party})))
+    return record, (incident.incident_date_precision, incident.status, incident.conflict_nexus,
+                    incident.source_type)
+
+
+def anonymised(user, start, end):
+    """The period's incidents as the file holds them (anonymity.Result)."""
+    return anonymity.anonymise([_record(incident) for incident in incidents(user, start, end)])
+
+
+def _number(value):
+    return int(value) if value.isdigit() else value
+
+
+def table(user, start, end, result=None):
+    """Header first, then one row per incident kept, as it goes into the file."""
+    result = result or anonymised(user, start, end)
     lines = [header()]
-    for number, incident in enumerate(incidents(user, start, end), start=1):
-        groups = [v.victim_group for v in incident.victims.all()]
-        perpetrators = list(incident.perpetrators.all())
+    for number, (r, (precision, status, nexus, source)) in enumerate(result.rows, start=1):
         lines.append([
-            number,
-            stats.month_key(incident.incident_date),
-            incident.incident_date_precision,
-            stats.month_key(incident.reported_date),
-            incident.admin1.pcode, neutralise(incident.admin1.name),
-            incident.admin2.pcode if incident.admin2 else "",
-            neutralise(incident.admin2.name) if incident.admin2 else "",
-            incident.site_type,
-            SEPARATOR.join(sorted(f.code for f in incident.forms.all())),
-            len(groups),
-            *[groups.count(str(code)) for code in VICTIM_GROUP_ORDER],
-            SEPARATOR.join(sorted({p.party_type for p in perpetrators})),
-            neutralise(SEPARATOR.join(sorted({p.party.name for p in perpetrators if p.party}))),
-            incident.status,
-            incident.conflict_nexus,
-            incident.source_type,
+            number, r.month, precision, r.reported,
+            r.province[0], neutralise(r.province[1]), r.territory[0], neutralise(r.territory[1]),
+            r.site, SEPARATOR.join(r.forms), _number(r.victims), *[_number(g) for g in r.groups],
+            SEPARATOR.join(r.perpetrator_types), neutralise(SEPARATOR.join(r.parties)),
+            status, nexus, source,
         ])
     return lines
 
@@ -96,7 +112,8 @@ def code_lists():
     return [[name, code, str(label)] for name, choices in lists for code, label in choices.choices]
 
 
-def about(user, start, end, rows):
+def about(user, start, end, result):
+    rows = len(result.rows)
     return [
         [_("De-identified incident data set")],
         [_("Mission"), neutralise(user.mission.name)],
@@ -106,20 +123,30 @@ def about(user, start, end, rows):
         [_("Held"), _("Incidents whose every victim consented to de-identified sharing with the MARA, outside any "
                       "information-sharing protocol; archived incidents are left out.")],
         [_("Left out"), _("References, names, contacts, narratives, summaries, localities and coordinates. Dates "
-                          "are given to the month, places to the territory.")],
+                          "are given to the month at most, places to the territory at most.")],
         [_("Codes"), _("Categories are the stable codes of the reference lists; several values are separated "
                        "by \"%(sep)s\". The Codes sheet gives the meaning of each code.") % {"sep": SEPARATOR}],
         [_("Use"), _("For the MARA room only: these are records, not figures, and small counts are not "
                      "suppressed. Do not share this file outside the working group.")],
         [_("Caveat"), _("CRSV is heavily under-reported: the incidents here are a minimum.")],
+        [_("Anonymity"), _("Every combination of dates, places, type of site, forms, victim groups and "
+                           "perpetrators in this file is shared by at least %(k)s rows (k-anonymity, k = %(k)s; "
+                           "smallest group: %(smallest)s rows).") % {"k": result.k,
+                                                                     "smallest": result.smallest_group}],
+        [_("Generalised"), "; ".join(result.steps) if result.steps else _("nothing: every combination was "
+                                                                          "already shared by k rows")],
+        [_("Incidents left out"), _("%(n)s incidents, still alone in a group smaller than k after generalisation.")
+         % {"n": result.left_out}],
+        [_("Order"), _("Rows are sorted by the values they show, not by date: their order tells nothing more.")],
+        [_("Marks"), _("\"%(mark)s\" marks a value withheld by generalisation.") % {"mark": anonymity.WITHHELD}],
     ]
 
 
-def as_xlsx(user, start, end):
+def as_xlsx(user, start, end, result):
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    lines = table(user, start, end)
+    lines = table(user, start, end, result)
     book = Workbook()
     sheet = book.active
     sheet.title = _("Incidents")[:31]
@@ -129,7 +156,7 @@ def as_xlsx(user, start, end):
         cell.font = Font(bold=True)
     sheet.freeze_panes = "C2"
     notes = book.create_sheet(_("About")[:31])
-    for line in about(user, start, end, len(lines) - 1):
+    for line in about(user, start, end, result):
         notes.append(line)
     notes.column_dimensions["A"].width = 18
     notes.column_dimensions["B"].width = 100
@@ -144,8 +171,8 @@ def as_xlsx(user, start, end):
     return buffer.getvalue()
 
 
-def as_csv(user, start, end):
-    return render.csv_bytes(table(user, start, end))
+def as_csv(user, start, end, result):
+    return render.csv_bytes(table(user, start, end, result))
 
 
 def download(user, start, end, fmt, *, request=None):
@@ -154,11 +181,12 @@ def download(user, start, end, fmt, *, request=None):
         raise PermissionDenied
     if fmt not in FORMATS or stats.period_errors(start, end):
         raise ValueError((start, end, fmt))
-    data = as_xlsx(user, start, end) if fmt == "xlsx" else as_csv(user, start, end)
+    result = anonymised(user, start, end)
+    data = (as_xlsx if fmt == "xlsx" else as_csv)(user, start, end, result)
     digest = hashlib.sha256(data).hexdigest()
-    rows = incidents(user, start, end).count()
     audit.record("export.deidentified", user=user, obj=user.mission, request=request,
                  detail={"from": stats.month_key(start), "to": stats.month_key(end), "format": fmt,
-                         "incidents": rows, "sha256": digest, "size": len(data)})
+                         "incidents": len(result.rows), "left_out": result.left_out, "k": result.k,
+                         "sha256": digest, "size": len(data)})
     name = f"{user.mission.code}-deidentified-{stats.month_key(start)}-{stats.month_key(end)}.{fmt}"
     return data, name, render.CONTENT_TYPES[fmt], digest

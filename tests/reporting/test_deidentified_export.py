@@ -14,6 +14,14 @@ from openpyxl import load_workbook
 from crsv_mis.models import AuditEvent
 from tests.conftest import victim_data
 
+
+@pytest.fixture(autouse=True)
+def every_row_kept(settings):
+    # These tests read what one row holds: k = 1 keeps every row as it is. The generalisation that a
+    # deployment's k (default 5) brings has its own tests (test_deidentified_export_is_k_anonymous.py).
+    settings.DEIDENTIFIED_K = 1
+
+
 URL = "/reports/deidentified/"
 PERIOD = {"from": "2026-01", "to": "2026-03"}
 # Identifying or free-text values the conftest factory writes into every incident.
