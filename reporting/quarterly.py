@@ -184,7 +184,7 @@ def build(mission, year, quarter, progress=lambda percent, step: None):
     quarters.append(_quarter_row(scope, mission.pk, year, quarter, current=True))
     progress(60, "Hotspots and trend")
     hotspots = {"admin2": figures.hotspots(scope, start=start, end=end),
-                "admin1": figures.hotspots(scope, start=start, end=end, level="admin1")}
+                "admin1": figures.hotspots(scope, start=start, end=end, level="admin1", limit=None)}
     trend = figures.trend(scope, end_month=end, months=TREND_MONTHS)
     progress(70, "Referrals and alerts")
     countable = Incident.objects.active().filter(mission_id=mission.pk, shared_under_isp=False)
