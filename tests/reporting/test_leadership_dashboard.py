@@ -1,7 +1,8 @@
 """Leadership reads the trends dashboard (/mara/dashboard/) as figures leave the MARA room.
 
 Leadership reads a quarter's released report, frozen (`page` releases the quarter before reading
-it, as the MARA room does before figures leave it). Every count passes small-cell suppression: a count above zero and below the threshold (5) reads
+it, as the MARA room does before figures leave it). Every count passes small-cell suppression: a
+count above zero and below the threshold (5) reads
 "<5"; where a table adds up to a total shown on the page, a second count is withheld ("x") so the
 small one cannot be recomputed. Places go no finer than the province (no territory anywhere), and a
 chart is drawn only when nothing on it is suppressed. The MARA room (chair, members, SWPA) keeps
