@@ -12,12 +12,13 @@ Two attacks:
 import datetime
 
 import pytest
+from django.utils import timezone
 
 from crsv_mis.models import Location, LocationLevel
 from referrals.providers import service_gaps
 
 OUTSIDE = ["LEADERSHIP", "WPA", "HRO"]
-LAST_MONTH = datetime.date.today().replace(day=1) - datetime.timedelta(days=1)
+LAST_MONTH = timezone.localdate().replace(day=1) - datetime.timedelta(days=1)
 
 
 @pytest.fixture
