@@ -5,7 +5,9 @@ that the page, the PDF, the XLSX and the CSV of a version show the same cells.
 Two editions (models.Edition):
 
 - MARA_ROOM: full counts, hotspots by territory (admin2). It must not leave the MARA room.
-- EXTERNAL: everything that leaves the MARA room (DOMAIN.md, "Survivor safety rules"):
+- EXTERNAL: everything that leaves the MARA room, through the rules of crsv_mis.disclosure
+  (`Rules` for the OUTSIDE audience; leadership's dashboard reads these same cells, see
+  `shown_figures`):
 
   - Every count passes primary suppression (crsv_mis.disclosure.suppress): from 1 to threshold - 1
     it reads "<5". The threshold is the one frozen in the snapshot.
@@ -30,6 +32,10 @@ Two editions (models.Edition):
     by people (recommendations, commitments, party names, the narrative; see `redact`).
   - Charts (see `charts`) draw a series only when none of its values is suppressed: a bar is an
     exact height. A chart left with no series is left out; its table still gives the figures.
+  - Nothing depends on a withheld count: breakdown rows come in code order (victim groups in
+    their own fixed order), hotspots rank provinces on shown figures, a withheld one after the
+    others in code order (the snapshot lists every province compared; older snapshots only the
+    five of each ranking, which a withheld count could have chosen).
 
 Known limit: suppression is consistent within one version. Two versions (or two quarters' reports)
 can be compared by a reader; a released quarter's frozen figures are reused rather than recounted,

@@ -21,7 +21,8 @@ Shape (all JSON types; rows of breakdowns are {"key", "label", "incidents", "vic
      "by": {"form", "admin1", "party_type", "party", "victim_group", "verification_status",
             "site_type": rows},
      "trend": [{"month", "incidents", "victims"}, ... 15 months],
-     "hotspots": {"admin2": incidents.stats.hotspots shape, "admin1": the same by province},
+     "hotspots": {"admin2": incidents.stats.hotspots shape, "admin1": the same by province, every
+                  province compared (no limit: the external edition ranks them on shown figures)},
      "referrals": referrals.stats.period_summary, "alerts": incidents.alert_stats.period_summary,
      "commitments": [{"party", "kind", "kind_code", "title", "date_signed", "status", "status_code",
                       "last_review"}],
