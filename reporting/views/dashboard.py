@@ -25,6 +25,7 @@ from incidents import stats
 
 from .. import editions, figures, quarterly
 from ..forms import MonthField
+from ..models import QuarterlyReport, ReportStatus
 
 # The breakdowns, in the order the working group reads them (victim groups have their own table):
 # key, table caption, chart title.
@@ -193,6 +194,13 @@ def _released_figures(mission_id, year, quarter):
     return None if report is None else editions.shown_figures(report.figures)
 
 
+def _latest_released_quarter(mission_id):
+    """(year, quarter) of the mission's latest released report, or None."""
+    report = (QuarterlyReport.objects.filter(mission_id=mission_id, status=ReportStatus.RELEASED)
+              .order_by("-year", "-quarter").first())
+    return None if report is None else (report.year, report.quarter)
+
+
 def _exact(values):
     return all(disclosure.is_exact(v) for v in values)
 
@@ -297,6 +305,10 @@ def dashboard(request):
             "form": form, "values": _form_values(request), "suppressed": not in_the_room,
             **({} if in_the_room else _quarter_choices(stats.month_start(today), today))}, status=400)
     start, end = form.period(today)
+    if not in_the_room and not (form.is_bound and form.cleaned_data.get("quarter")):
+        latest = _latest_released_quarter(scope.mission_id)
+        if latest is not None:  # the quarter under way is never released: open the latest that was
+            start, end = quarterly.quarter_months(*latest)
     if in_the_room:
         counted = figures.period_figures(scope, start=start, end=end)
         # A range longer than a year is charted whole; a month or short range shows the last twelve months.

@@ -49,3 +49,11 @@ def test_the_mara_room_still_reads_live_counts(users, login, make_incident):
     make_incident(incident_date=datetime.date(2026, 3, 3))
     after = client.get("/mara/dashboard/?month=2026-03").content.decode()
     assert re.findall(r"<section.*?</section>", before, re.S) != re.findall(r"<section.*?</section>", after, re.S)
+
+
+def test_leadership_opens_on_the_latest_released_quarter(users, login, mission, make_incident):
+    for day in range(1, 9):
+        make_incident(incident_date=datetime.date(2026, 2, day))
+    release(mission, 2026, 1)
+    html = login(users["LEADERSHIP"]).get("/mara/dashboard/").content.decode()
+    assert 'id="totals-title"' in html and "2026-Q1" in html
