@@ -1,15 +1,21 @@
 """Time to acknowledge and time to respond to early-warning alerts, per duty station and month.
 
 Every figure on /alerts/response-times/ comes from here. Only times and counts leave this
-module: never a description, a place or a reference.
+module: never a description, a place or a reference. `response_times_for(reader)` gives them as the
+reader's audience may see them (crsv_mis.disclosure): outside the MARA room small counts read "<5",
+one more count is withheld where a row's alerts would give a small one away, a median over fewer
+than threshold alerts is not shown, and only complete months are shown (the month under way would
+change with each alert).
 """
 
 import statistics
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Min
 from django.utils import timezone
+
+from crsv_mis import access, disclosure
 
 
 @dataclass(frozen=True)
@@ -68,6 +74,32 @@ def response_times(alerts, *, months=12, today=None):
         ))
     rows.sort(key=lambda row: (-row.month.toordinal(), row.station))
     return rows
+
+
+def response_times_for(reader, *, months=12, today=None):
+    """response_times over the alerts this person may count, as their audience may see them."""
+    today = today or timezone.localdate()
+    rules = disclosure.Rules(disclosure.audience_of(reader))
+    rows = response_times(access.alerts_countable_by(reader), months=months, today=today)
+    if not rules.external:
+        return rows
+    this_month = today.replace(day=1)
+    return [_shown(row, rules) for row in rows if row.month < this_month]
+
+
+def _shown(row, rules):
+    """A row outside the MARA room. Acknowledged and not acknowledged add up to the alerts, and so
+    do responded and not responded: each pair passes secondary suppression against the alerts; if
+    either withholds them, the exact counts beside them are withheld too."""
+    (acknowledged, unacknowledged), alerts = rules.column([row.acknowledged, row.unacknowledged], row.alerts)
+    (responded, _silent), alerts_too = rules.column([row.responded, row.alerts - row.responded], row.alerts)
+    if disclosure.WITHHELD in (alerts, alerts_too):
+        alerts = disclosure.WITHHELD
+        unacknowledged, responded = rules.withhold_exact([unacknowledged, responded])
+    return replace(row, alerts=alerts, acknowledged=acknowledged, unacknowledged=unacknowledged,
+                   responded=responded,
+                   median_minutes_to_acknowledge=rules.median(row.median_minutes_to_acknowledge, row.acknowledged),
+                   median_minutes_to_respond=rules.median(row.median_minutes_to_respond, row.responded))
 
 
 def period_summary(alerts, *, since, until):

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from crsv_mis import access, audit
+from crsv_mis import access, audit, disclosure
 
 from . import alert_stats, alerts
 from .alert_forms import AlertForm, AlertResponseForm
@@ -127,5 +127,7 @@ def alert_close(request, reference):
 def alert_response_times(request):
     if not access.can_read_alert_times(request.user):
         raise PermissionDenied
-    rows = alert_stats.response_times(access.alerts_countable_by(request.user))
-    return render(request, "incidents/alert_response_times.html", {"rows": rows})
+    return render(request, "incidents/alert_response_times.html", {
+        "rows": alert_stats.response_times_for(request.user),
+        "suppressed": disclosure.audience_of(request.user) == disclosure.OUTSIDE,
+        "threshold": disclosure.threshold(), "withheld_mark": disclosure.WITHHELD})

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -68,5 +69,5 @@ def service_gaps(request):
         raise PermissionDenied
     return render(request, "referrals/service_gaps.html", {
         "rows": directory.service_gaps(request.user),
-        "window_days": directory.GAP_WINDOW_DAYS,
+        "window": directory.gap_window(timezone.localdate()),
     })

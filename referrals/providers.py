@@ -5,7 +5,10 @@
   the ADMIN, who manages reference data, also edits it on the provider form.
 - `providers_for(mission, service, location)` is what the referral form offers.
 - `service_gaps(user)` says, per admin1 and admin2 of the mission's country, which services have no
-  available provider covering the area, beside the incidents of the last 12 months there.
+  available provider covering the area, beside the incidents of the last 12 complete months there
+  (a window that moves a month at a time, never a day: two readings a day apart give nothing
+  away). Outside the MARA room the counts pass crsv_mis.disclosure: a province's territories add
+  up to its count, so they pass secondary suppression against it.
 """
 
 import datetime
@@ -25,7 +28,7 @@ DIRECTORY_READERS = frozenset({Role.WPA, Role.HRO, Role.SWPA, Role.ADMIN, Role.M
 CONTACT_READERS = frozenset({Role.WPA, Role.HRO, Role.SWPA})
 DIRECTORY_MANAGERS = frozenset({Role.SWPA, Role.ADMIN})
 GAP_READERS = frozenset({Role.SWPA, Role.MARA_CHAIR, Role.MARA_MEMBER, Role.LEADERSHIP, Role.WPA, Role.HRO})
-GAP_WINDOW_DAYS = 365
+GAP_WINDOW_MONTHS = 12
 
 
 def _has_role(user, roles):
@@ -137,9 +140,19 @@ def _countable_incidents(user):
     return incident_model.objects.filter(mission_id=user.mission_id, shared_under_isp=False).active()
 
 
+def gap_window(today):
+    """(first day, last day) of the last GAP_WINDOW_MONTHS complete months before `today`'s month."""
+    last = today.replace(day=1) - datetime.timedelta(days=1)
+    first = last.replace(day=1)
+    for _step in range(GAP_WINDOW_MONTHS - 1):
+        first = (first - datetime.timedelta(days=1)).replace(day=1)
+    return first, last
+
+
 def service_gaps(user, *, today=None):
     """Rows, a province followed by its territories: the services no available provider covers there,
-    and the incidents of the last 12 months (small counts suppressed outside the MARA room).
+    and the incidents of the last 12 complete months (see `gap_window`), as the reader's audience
+    may see them (crsv_mis.disclosure).
 
     A territory is covered by a provider covering it or its province. A province is covered by a
     provider covering the province or at least one of its territories (its territories' rows show
@@ -148,8 +161,8 @@ def service_gaps(user, *, today=None):
     if not can_read_gaps(user):
         return []
     mission = user.mission
-    today = today or timezone.localdate()
-    since = today - datetime.timedelta(days=GAP_WINDOW_DAYS)
+    since, until = gap_window(today or timezone.localdate())
+    rules = disclosure.Rules(disclosure.audience_of(user))
     areas = list(area_choices(mission))
     admin1s = [a for a in areas if a.level == LocationLevel.ADMIN1]
     admin2s = [a for a in areas if a.level == LocationLevel.ADMIN2]
@@ -162,18 +175,18 @@ def service_gaps(user, *, today=None):
         if area_id is not None:
             offered.setdefault(area_id, set()).add(service)
 
-    incidents = _countable_incidents(user).filter(incident_date__gte=since, incident_date__lte=today)
+    incidents = _countable_incidents(user).filter(incident_date__gte=since, incident_date__lte=until)
     by_admin1 = dict(incidents.values("admin1_id").annotate(n=Count("id")).values_list("admin1_id", "n"))
     by_admin2 = dict(incidents.values("admin2_id").annotate(n=Count("id")).values_list("admin2_id", "n"))
 
-    def row(area, covered, count):
+    def row(area, covered, count, shown):
         missing = [(code, label) for code, label in Service.choices if code not in covered]
         return {
             "area": area,
             "is_admin1": area.level == LocationLevel.ADMIN1,
             "missing": [label for _code, label in missing],
             "missing_codes": [code for code, _label in missing],
-            "incidents": disclosure.shown(count, user),
+            "incidents": shown,
             "no_medical_with_incidents": bool(count) and Service.MEDICAL not in covered,
         }
 
@@ -184,7 +197,12 @@ def service_gaps(user, *, today=None):
         anywhere = set(own)
         for territory in territories:
             anywhere |= offered.get(territory.pk, set())
-        result.append(row(province, anywhere, by_admin1.get(province.pk, 0)))
-        for territory in territories:
-            result.append(row(territory, own | offered.get(territory.pk, set()), by_admin2.get(territory.pk, 0)))
+        total = by_admin1.get(province.pk, 0)
+        counts = [by_admin2.get(territory.pk, 0) for territory in territories]
+        # The territories add up to the province, with the incidents recorded without a territory
+        # as one more (unseen) cell.
+        shown, shown_total = rules.column([*counts, max(total - sum(counts), 0)], total)
+        result.append(row(province, anywhere, total, shown_total))
+        for territory, count, cell in zip(territories, counts, shown, strict=False):
+            result.append(row(territory, own | offered.get(territory.pk, set()), count, cell))
     return result

@@ -5,7 +5,9 @@ that the page, the PDF, the XLSX and the CSV of a version show the same cells.
 Two editions (models.Edition):
 
 - MARA_ROOM: full counts, hotspots by territory (admin2). It must not leave the MARA room.
-- EXTERNAL: everything that leaves the MARA room (DOMAIN.md, "Survivor safety rules"):
+- EXTERNAL: everything that leaves the MARA room, through the rules of crsv_mis.disclosure
+  (`Rules` for the OUTSIDE audience; leadership's dashboard reads these same cells, see
+  `shown_figures`):
 
   - Every count passes primary suppression (crsv_mis.disclosure.suppress): from 1 to threshold - 1
     it reads "<5". The threshold is the one frozen in the snapshot.
@@ -30,6 +32,10 @@ Two editions (models.Edition):
     by people (recommendations, commitments, party names, the narrative; see `redact`).
   - Charts (see `charts`) draw a series only when none of its values is suppressed: a bar is an
     exact height. A chart left with no series is left out; its table still gives the figures.
+  - Nothing depends on a withheld count: breakdown rows come in code order (victim groups in
+    their own fixed order), hotspots rank provinces on shown figures, a withheld one after the
+    others in code order (the snapshot lists every province compared; older snapshots only the
+    five of each ranking, which a withheld count could have chosen).
 
 Known limit: suppression is consistent within one version. Two versions (or two quarters' reports)
 can be compared by a reader; a released quarter's frozen figures are reused rather than recounted,
@@ -52,8 +58,7 @@ from referrals.models import Service
 from . import quarterly
 from .models import Edition
 
-# A median (or other figure) not shown because too few values stand behind it.
-NOT_SHOWN = "\u2014"
+NOT_SHOWN = disclosure.NOT_SHOWN
 WITHHELD = disclosure.WITHHELD
 
 # Table kinds: "figures" (first cell a label, then counts) and "list" (rows of text, e.g. commitments).
@@ -92,60 +97,10 @@ def _table(table_id, title, columns, rows, total=None, note="", kind=FIGURES):
             "total_cells": _labelled(columns, total) if total else None}
 
 
-class _Disclosure:
-    """Applies the rules of one edition to counts (full counts in the MARA room)."""
-
-    def __init__(self, edition, limit):
-        self.external = edition == Edition.EXTERNAL
-        self.limit = limit
-        self.withheld_totals = set()
-
-    @property
-    def mark(self):
-        return f"<{self.limit}"
-
-    def primary(self, values):
-        if not self.external:
-            return list(values)
-        return disclosure.suppress(list(values), threshold_value=self.limit)[0]
-
-    def one(self, value):
-        return self.primary([value])[0]
-
-    def column(self, values, total, name=None):
-        """(shown values, shown total) of a column whose cells add up to `total`."""
-        if not self.external:
-            return list(values), total
-        shown, shown_total = disclosure.suppress(list(values), total, threshold_value=self.limit)
-        if shown_total == WITHHELD and name:
-            self.withheld_totals.add(name)
-        return shown, shown_total
-
-    def median(self, value, count):
-        """A median, or NOT_SHOWN outside the room when fewer than threshold values (or an unknown
-        number of them) stand behind it. None (no value at all) stays None."""
-        if value is None or not self.external:
-            return value
-        if count is None or count < self.limit:
-            return NOT_SHOWN
-        return value
-
-    def note(self, *cells):
-        """The suppression sentence, when a suppressed mark is among `cells` (outside the room)."""
-        if not self.external:
-            return ""
-        marks = {c for c in cells if isinstance(c, str)}
-        parts = []
-        if self.mark in marks:
-            parts.append(_("“%(mark)s”: a count from 1 to %(top)d.") % {"mark": self.mark,
-                                                                                  "top": self.limit - 1})
-        if WITHHELD in marks:
-            parts.append(_("“x”: a count withheld so that a small one cannot be worked out "
-                           "(it is not itself small)."))
-        if NOT_SHOWN in marks:
-            parts.append(_("“%(dash)s”: a median resting on fewer than %(n)d values, not shown.")
-                         % {"dash": NOT_SHOWN, "n": self.limit})
-        return " ".join(parts)
+def _rules(edition, snapshot):
+    """The disclosure rules of an edition: the MARA room's, or those of every figure leaving it."""
+    audience = disclosure.OUTSIDE if Edition(edition) == Edition.EXTERNAL else disclosure.MARA_ROOM
+    return disclosure.Rules(audience, _threshold(snapshot))
 
 
 def _cells(rows, total=None):
@@ -320,13 +275,21 @@ def _coded(choices, code, label):
         return label
 
 
+def _rows(snapshot, key, rules):
+    """A breakdown's rows in the order of the edition: largest first in the MARA room; outside it
+    in code order (victim groups in their own fixed order), so that the order gives no withheld
+    count away."""
+    rows = snapshot["by"].get(key, [])
+    return rows if key == "victim_group" else rules.order(rows)
+
+
 def _breakdowns(snapshot, rules, clean):
     """The breakdown tables, plus what other tables must agree with: the shown cells by key of the
     province and verification tables."""
     totals = snapshot["totals"]
     result, shown_by_key, shown = {}, {}, {}
     for key, _title, _first, adding in BREAKDOWNS:
-        rows = snapshot["by"].get(key, [])
+        rows = _rows(snapshot, key, rules)
         columns_shown, total_shown = {}, {}
         for unit in UNITS:
             values = [r[unit] for r in rows]
@@ -340,10 +303,10 @@ def _breakdowns(snapshot, rules, clean):
             # One table had to withhold this total: every other table that adds up to it withholds
             # its exact counts too, or their sum would give the total back.
             columns_shown, total_shown = shown[key]
-            columns_shown[unit] = disclosure.withhold_exact(columns_shown[unit], rules.limit)
+            columns_shown[unit] = rules.withhold_exact(columns_shown[unit])
             total_shown[unit] = WITHHELD
     for key, title, first, adding in BREAKDOWNS:
-        rows = snapshot["by"].get(key, [])
+        rows = _rows(snapshot, key, rules)
         columns_shown, total_shown = shown[key]
         labels = [_label(key, r, clean) for r in rows]
         table_rows = [[labels[i], columns_shown["incidents"][i], columns_shown["victims"][i]]
@@ -434,43 +397,62 @@ def _trend(snapshot, rules):
                   [_("Month"), _("Incidents"), _("Victims/survivors"), ], rows, None, note)
 
 
+HOTSPOTS = 5
+
+
+def _provinces_compared(snapshot, rules, by_key):
+    """Every province of the snapshot's comparison with the quarter before, as it leaves the room:
+    [{"key", "label", "count", "previous", "rise", "rise_pct"}]. The count is the one the province
+    table shows; the previous quarter's counts pass secondary suppression against its total."""
+    quarters = snapshot["quarters"]
+    hot = snapshot["hotspots"]["admin1"]
+    provinces = by_key.get("admin1", {})
+    # Snapshots list every province compared (older ones only the five of each ranking).
+    rows = {r["key"]: r for r in hot["most_incidents"] + hot["sharpest_rise"]}
+    keys = sorted(rows)
+    previous_values = [rows[k]["previous"] for k in keys]
+    # The previous quarter's provinces add up to its incidents (headline table); those not listed
+    # here are one more (unseen) cell, so that a listed one cannot be worked out from the rest.
+    previous_total = quarters[-2]["incidents"] if len(quarters) > 1 else sum(previous_values)
+    rest = max(previous_total - sum(previous_values), 0)
+    shown_previous = dict(zip(keys, rules.column(previous_values + [rest], previous_total)[0], strict=False))
+    areas = []
+    for key in keys:
+        r = rows[key]
+        count = provinces[key]["incidents"] if key in provinces else rules.one(r["count"])
+        previous = shown_previous[key]
+        areas.append({"key": key, "label": r["label"], "count": count, "previous": previous,
+                      "rise": rules.derived(r["rise"], count, previous),
+                      "rise_pct": rules.derived(r["rise_pct"], count, previous)})
+    return areas
+
+
+def _ranked_provinces(snapshot, rules, by_key):
+    """(most incidents, sharpest rise) outside the room: provinces ranked on shown figures only
+    (disclosure.ranked), a province whose count or rise is withheld after the others in code
+    order, whatever its hidden value; a province is listed by what its shown figures say."""
+    areas = _provinces_compared(snapshot, rules, by_key)
+    most = disclosure.ranked([a for a in areas if a["count"] != 0], lambda a: a["count"], limit=HOTSPOTS)
+    rising = disclosure.ranked([a for a in areas if not disclosure.is_exact(a["rise"]) or a["rise"] > 0],
+                               lambda a: a["rise"], limit=HOTSPOTS)
+    return most, rising
+
+
 def _hotspots(snapshot, rules, by_key, clean):
     quarters = snapshot["quarters"]
     previous_label = quarters[-2]["label"] if len(quarters) > 1 else ""
     if not rules.external:
         hot = snapshot["hotspots"]["admin2"]
         columns = [_("Territory"), _("Province")]
-
-        def area(r):
-            return [r["label"], r.get("admin1") or ""], r["count"], r["previous"], r["rise"], r["rise_pct"]
+        most = [[r["label"], r.get("admin1") or "", r["count"], r["previous"], r["rise"]]
+                for r in hot["most_incidents"]]
+        rising = [[r["label"], r.get("admin1") or "", r["count"], r["previous"], r["rise"], r["rise_pct"]]
+                  for r in hot["sharpest_rise"]]
     else:
-        hot = snapshot["hotspots"]["admin1"]
         columns = [_("Province")]
-        provinces = by_key.get("admin1", {})
-        rows = {r["key"]: r for r in hot["most_incidents"] + hot["sharpest_rise"]}
-        keys = sorted(rows)
-        previous_values = [rows[k]["previous"] for k in keys]
-        # The previous quarter's provinces add up to its incidents (headline table); those not listed
-        # here are one more (unseen) cell, so that a listed one cannot be worked out from the rest.
-        previous_total = quarters[-2]["incidents"] if len(quarters) > 1 else sum(previous_values)
-        rest = max(previous_total - sum(previous_values), 0)
-        shown_previous = dict(zip(keys, rules.column(previous_values + [rest], previous_total)[0], strict=False))
-
-        def area(r):
-            count = provinces[r["key"]]["incidents"] if r["key"] in provinces else rules.one(r["count"])
-            previous = shown_previous[r["key"]]
-            exact = isinstance(count, int) and isinstance(previous, int)
-            return ([clean(r["label"])], count, previous, r["rise"] if exact else WITHHELD,
-                    r["rise_pct"] if exact else WITHHELD)
-
-    most = []
-    for r in hot["most_incidents"]:
-        names, count, previous, rise, _pct = area(r)
-        most.append([*names, count, previous, rise])
-    rising = []
-    for r in hot["sharpest_rise"]:
-        names, count, previous, rise, pct = area(r)
-        rising.append([*names, count, previous, rise, pct])
+        most_areas, rising_areas = _ranked_provinces(snapshot, rules, by_key)
+        most = [[clean(a["label"]), a["count"], a["previous"], a["rise"]] for a in most_areas]
+        rising = [[clean(a["label"]), a["count"], a["previous"], a["rise"], a["rise_pct"]] for a in rising_areas]
     where = _("provinces") if rules.external else _("territories")
     compared = _("Compared with %(previous)s.") % {"previous": previous_label} if previous_label else ""
     most_table = _table(
@@ -481,6 +463,7 @@ def _hotspots(snapshot, rules, by_key, clean):
         "rising", _("Hotspots: %(where)s with the sharpest rise") % {"where": where},
         [*columns, _("This quarter"), _("Previous quarter"), _("Rise"), _("Rise (%)")], rising, None,
         [compared, _("Ranked by the rise in incidents; the percentage is blank when there was none before."),
+         _("Provinces whose rise is withheld follow the others, in a fixed order.") if rules.external else "",
          rules.note(*_cells(rising))])
     return most_table, rising_table
 
@@ -604,7 +587,7 @@ def tables(snapshot, edition, *, places=None):
     territories and localities, see places_to_withhold).
     """
     edition = Edition(edition)
-    rules = _Disclosure(edition, _threshold(snapshot))
+    rules = _rules(edition, snapshot)
     clean = _text_filter(snapshot, edition, places)
     breakdowns, by_key = _breakdowns(snapshot, rules, clean)
     shown_totals = _shown_totals(snapshot, rules)
@@ -634,11 +617,34 @@ def tables(snapshot, edition, *, places=None):
     ]
 
 
+def shown_figures(snapshot, *, places=None):
+    """The figures of a snapshot as they leave the MARA room (the EXTERNAL edition's cells), for a
+    page that lays them out its own way (leadership's dashboard):
+
+    {"totals": {"incidents", "victims"},
+     "by": {breakdown: [{"key", "label", "incidents", "victims"}] in the edition's order},
+     "quarters": [{"year", "quarter", "incidents", "victims"}] (the headline table, oldest first),
+     "hotspots": {"most_incidents", "sharpest_rise": [{"key", "label", "count", "previous", "rise",
+                  "rise_pct"}]}}
+    """
+    rules = _rules(Edition.EXTERNAL, snapshot)
+    clean = _text_filter(snapshot, Edition.EXTERNAL, places)
+    by_key = _breakdowns(snapshot, rules, clean)[1]
+    totals = _shown_totals(snapshot, rules)
+    headline = _quarters(snapshot, rules, totals, by_key)["rows"]
+    most, rising = _ranked_provinces(snapshot, rules, by_key)
+    return {
+        "totals": totals,
+        "by": {key: [{"key": r["key"], "label": _label(key, r, clean), **by_key[key][r["key"]]}
+                     for r in _rows(snapshot, key, rules)] for key, *_rest in BREAKDOWNS},
+        "quarters": [{"year": q.get("year"), "quarter": q.get("quarter"), "incidents": row[1], "victims": row[2]}
+                     for q, row in zip(snapshot["quarters"], headline, strict=True)],
+        "hotspots": {"most_incidents": [{**a, "label": clean(a["label"])} for a in most],
+                     "sharpest_rise": [{**a, "label": clean(a["label"])} for a in rising]},
+    }
+
+
 # ---- charts
-
-
-def _drawable(values, shown, rules):
-    return not rules.external or list(values) == list(shown)
 
 
 def charts(snapshot, edition=Edition.MARA_ROOM):
@@ -649,7 +655,7 @@ def charts(snapshot, edition=Edition.MARA_ROOM):
     with no series is left out; its table gives the figures, suppressed.
     """
     edition = Edition(edition)
-    rules = _Disclosure(edition, _threshold(snapshot))
+    rules = _rules(edition, snapshot)
     # Labels in the language of the rendering, not the one the snapshot was gathered in.
     label = quarterly.quarter_label(snapshot["year"], snapshot["quarter"])
     period = _("%(label)s (incident dates %(first)s to %(last)s)") % {
@@ -662,7 +668,7 @@ def charts(snapshot, edition=Edition.MARA_ROOM):
     series = []
     for column, key, name in ((1, "incidents", _("Incidents")), (3, "verified_incidents", _("Verified incidents"))):
         values = [q[key] for q in quarters]
-        if _drawable(values, [row[column] for row in quarter_cells], rules):
+        if rules.drawable(values, [row[column] for row in quarter_cells]):
             series.append((name, values))
     if series:
         title = _("Incidents per quarter")
@@ -674,7 +680,7 @@ def charts(snapshot, edition=Edition.MARA_ROOM):
     shown = _trend_shown(snapshot, rules)
     series = [(name, [row[unit] for row in trend]) for unit, name in
               (("incidents", _("Incidents")), ("victims", _("Victims/survivors")))
-              if _drawable([row[unit] for row in trend], shown[unit], rules)]
+              if rules.drawable([row[unit] for row in trend], shown[unit])]
     if series and trend:
         title = _("Incidents and victims/survivors by month")
         result.append({"id": "trend", "title": title, "svg": svg.month_chart(
@@ -683,9 +689,9 @@ def charts(snapshot, edition=Edition.MARA_ROOM):
             % {"first": trend[0]["month"], "last": trend[-1]["month"]})})
     for key, title, unit in (("victim_group", _("Victims/survivors: women, men, girls and boys"), "victims"),
                              ("form", _("Incidents by form of CRSV"), "incidents")):
-        rows = snapshot["by"].get(key, [])
+        rows = _rows(snapshot, key, rules)
         values = [r[unit] for r in rows]
-        if rows and any(values) and _drawable(values, [by_key[key][r["key"]][unit] for r in rows], rules):
+        if rows and any(values) and rules.drawable(values, [by_key[key][r["key"]][unit] for r in rows]):
             result.append({"id": key, "title": title, "svg": svg.bar_chart(
                 [(_label(key, r, _Texts(())), r[unit]) for r in rows], title=title, description=period)})
     return result

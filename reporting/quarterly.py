@@ -21,7 +21,8 @@ Shape (all JSON types; rows of breakdowns are {"key", "label", "incidents", "vic
      "by": {"form", "admin1", "party_type", "party", "victim_group", "verification_status",
             "site_type": rows},
      "trend": [{"month", "incidents", "victims"}, ... 15 months],
-     "hotspots": {"admin2": incidents.stats.hotspots shape, "admin1": the same by province},
+     "hotspots": {"admin2": incidents.stats.hotspots shape, "admin1": the same by province, every
+                  province compared (no limit: the external edition ranks them on shown figures)},
      "referrals": referrals.stats.period_summary, "alerts": incidents.alert_stats.period_summary,
      "commitments": [{"party", "kind", "kind_code", "title", "date_signed", "status", "status_code",
                       "last_review"}],
@@ -184,7 +185,7 @@ def build(mission, year, quarter, progress=lambda percent, step: None):
     quarters.append(_quarter_row(scope, mission.pk, year, quarter, current=True))
     progress(60, "Hotspots and trend")
     hotspots = {"admin2": figures.hotspots(scope, start=start, end=end),
-                "admin1": figures.hotspots(scope, start=start, end=end, level="admin1")}
+                "admin1": figures.hotspots(scope, start=start, end=end, level="admin1", limit=None)}
     trend = figures.trend(scope, end_month=end, months=TREND_MONTHS)
     progress(70, "Referrals and alerts")
     countable = Incident.objects.active().filter(mission_id=mission.pk, shared_under_isp=False)

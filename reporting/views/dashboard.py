@@ -4,10 +4,9 @@ narrative. Figures come from the rollup (reporting.figures, over figures.scope_f
 crsv_mis.charts; this module only reads the period, lays the figures out and records the view.
 
 The MARA room (SWPA, chair, members) reads every count, territories included, for any month or range.
-Leadership reads the same page as it may leave the MARA room (DOMAIN.md, "Survivor safety rules"):
-whole quarters only, every count through small-cell suppression (crsv_mis.disclosure), places no
-finer than the province, and a chart only where no count on it is suppressed. See
-`_outside_the_room` and `_quarterly_trend`.
+Leadership reads the page as figures leave the MARA room (crsv_mis.disclosure): whole quarters
+only, and only a quarter whose quarterly report was released, with that report's frozen figures as
+its external edition shows them (reporting.editions.shown_figures). See `_outside_the_room`.
 """
 
 
@@ -24,8 +23,9 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 from crsv_mis import access, audit, charts, disclosure
 from incidents import stats
 
-from .. import figures, quarterly
+from .. import editions, figures, quarterly
 from ..forms import MonthField
+from ..models import QuarterlyReport, ReportStatus
 
 # The breakdowns, in the order the working group reads them (victim groups have their own table):
 # key, table caption, chart title.
@@ -40,13 +40,7 @@ BREAKDOWNS = (
 )
 # Drawn as bar charts beside their tables; the others are tables only, to keep the page light.
 CHARTED = ("form", "party_type")
-# Breakdowns whose rows add up to the incidents of the period (each incident has exactly one
-# province, verification status and type of site): outside the MARA room they pass secondary
-# suppression against that total. The others (forms, perpetrators) count an incident under each
-# key it has, so no total recomputes one of their cells.
-ADD_UP_TO_INCIDENTS = ("admin1", "verification_status", "site_type")
 TREND_MONTHS = 12
-TREND_QUARTERS = 5
 
 
 def parse_quarter(text):
@@ -194,146 +188,88 @@ def _layout(counted, trend, start, end):
     }
 
 
-def _outside_the_room(counted, scope, start, end, before_totals=None):
-    """The same figures as _layout, as they may leave the MARA room (leadership).
+def _released_figures(mission_id, year, quarter):
+    """The EXTERNAL edition's figures of the latest released report of a quarter, or None."""
+    report = quarterly.released_version(mission_id, year, quarter)
+    return None if report is None else editions.shown_figures(report.figures)
 
-    - Every count passes primary suppression: from 1 to threshold - 1 it reads "<5".
-    - A column whose cells add up to a total shown on the page (victims per victim group add up to
-      the victims, provinces, verification statuses and types of site to the incidents, the months
-      passes secondary suppression against it
-      (disclosure.suppress), so no small cell can be worked out as the total minus the others.
-      Should a column have to withhold its total, the Totals table withholds it too.
-    - A comparison (the change against the year before, a hotspot's rise) is withheld when either
-      side is suppressed: "+9" beside 12 would give away the 3 behind "<5".
-    - Places go no finer than the province: hotspots rank provinces (figures.hotspots at admin1),
-      and a province's count there is the one its row shows in the province table, so the two
-      tables never disagree on what they withhold. No territory appears anywhere.
-    - Charts are drawn only when no count they would draw is suppressed: a bar or a point is an
-      exact height (and carries its value), and "<5" has no height. The form and perpetrator type
-      charts are then left out; their tables still show the suppressed counts.
-    - Periods are whole quarters (PeriodForm), so no two periods overlap. The totals of another
-      quarter (the same quarter a year before; the quarterly trend, see _quarterly_trend) are shown
-      as that quarter's own page shows them, so that no quarter is shown two ways.
+
+def _latest_released_quarter(mission_id):
+    """(year, quarter) of the mission's latest released report, or None."""
+    report = (QuarterlyReport.objects.filter(mission_id=mission_id, status=ReportStatus.RELEASED)
+              .order_by("-year", "-quarter").first())
+    return None if report is None else (report.year, report.quarter)
+
+
+def _exact(values):
+    return all(disclosure.is_exact(v) for v in values)
+
+
+def _outside_the_room(mission_id, year, quarter):
+    """The page as it may leave the MARA room (leadership), or None while the quarter has no
+    released report.
+
+    Leadership reads the frozen figures of a quarter's released report, as its external edition
+    shows them (reporting.editions.shown_figures: suppression, order, provinces only), never live
+    counts: live figures read before and after one new incident would give that incident's
+    profile away. Another quarter (the same quarter a year before, the trend) reads as its own
+    page shows it when it was released, else as this report's headline table shows it. A chart is
+    drawn only when nothing on it is withheld.
     """
-    withheld_totals = set()
-
-    def primary(values):
-        return disclosure.suppress(values)[0]
-
-    def with_total(values, total, name):
-        shown, shown_total = disclosure.suppress(values, total)
-        if shown_total == disclosure.WITHHELD:
-            withheld_totals.add(name)
-        return shown
-
-    year_before = counted["year_before"]
-    totals, totals_before = counted["totals"], year_before["totals"]
-
-    victims = counted["victims_by"]["victim_group"]
-    keys = [r["key"] for r in victims]
-    now_incidents = {r["key"]: r["count"] for r in counted["incidents_by"]["victim_group"]}
-    before_incidents = {r["key"]: r["count"] for r in year_before["incidents_by"]["victim_group"]}
-    before_victims = {r["key"]: r["count"] for r in year_before["victims_by"]["victim_group"]}
-    columns = {
-        # An incident with a woman and a girl counts under both: the incidents columns add up to
-        # nothing shown, and pass primary suppression only.
-        "incidents": primary([now_incidents.get(k, 0) for k in keys]),
-        "victims": with_total([r["count"] for r in victims], totals["victims"], "victims"),
-        "incidents_before": primary([before_incidents.get(k, 0) for k in keys]),
-        "victims_before": with_total([before_victims.get(k, 0) for k in keys], totals_before["victims"],
-                                     "victims_before"),
-    }
-    groups = [{"label": r["label"], **{column: shown[i] for column, shown in columns.items()}}
-              for i, r in enumerate(victims)]
-
-    breakdowns, by_province, shown_by = [], {}, {}
-    for key, _caption, _chart_title in BREAKDOWNS:
-        values = [r["count"] for r in counted["incidents_by"][key]]
-        shown_by[key] = (with_total(values, totals["incidents"], "incidents") if key in ADD_UP_TO_INCIDENTS
-                         else primary(values))
-    if "incidents" in withheld_totals:
-        # One table had to withhold the total: the others that add up to it withhold their exact
-        # counts too, or their sum would give the total back.
-        for key in ADD_UP_TO_INCIDENTS:
-            shown_by[key] = disclosure.withhold_exact(shown_by[key])
+    shown = _released_figures(mission_id, year, quarter)
+    if shown is None:
+        return None
+    trend = []
+    for row in shown["quarters"]:
+        own = (_released_figures(mission_id, row["year"], row["quarter"])
+               if row["year"] and (row["year"], row["quarter"]) != (year, quarter) else None)
+        totals = own["totals"] if own is not None else {"incidents": row["incidents"], "victims": row["victims"]}
+        label = quarter_key(row["year"], row["quarter"]) if row["year"] else ""
+        trend.append({"month": label, **totals})
+    trend[-1].update(shown["totals"])
+    totals, totals_before = shown["totals"], {"incidents": trend[0]["incidents"], "victims": trend[0]["victims"]}
+    before = _released_figures(mission_id, year - 1, quarter)
+    before_groups = {r["key"]: r for r in before["by"]["victim_group"]} if before else {}
+    groups = [{"label": r["label"], "incidents": r["incidents"], "victims": r["victims"],
+               "incidents_before": before_groups[r["key"]]["incidents"] if r["key"] in before_groups
+               else disclosure.NOT_SHOWN,
+               "victims_before": before_groups[r["key"]]["victims"] if r["key"] in before_groups
+               else disclosure.NOT_SHOWN}
+              for r in shown["by"]["victim_group"]]
+    start, end = quarterly.quarter_months(year, quarter)
+    breakdowns = []
     for key, caption, chart_title in BREAKDOWNS:
-        rows = counted["incidents_by"][key]
-        values = [r["count"] for r in rows]
-        shown = shown_by[key]
-        if key == "admin1":
-            by_province = {r["key"]: value for r, value in zip(rows, shown, strict=True)}
-        chart = _bar_chart(rows, chart_title, start, end) if key in CHARTED and rows and shown == values else None
-        breakdowns.append({"key": key, "title": caption, "chart_title": chart_title, "chart": chart,
-                           "rows": [{**r, "count": value} for r, value in zip(rows, shown, strict=True)]})
-
-    hot = figures.hotspots(scope, start=start, end=end, level="admin1")
-    previous_start = stats.parse_month(hot["previous_period"]["from"])
-    previous_end = stats.parse_month(hot["previous_period"]["to"])
-    # The period before, per province: its provinces add up to its incidents, which the trend shows.
-    before_rows = figures.period_counts(scope, start=previous_start, end=previous_end, group_by="admin1")
-    before_values = [r["count"] for r in before_rows]
-    before_shown = dict(zip([r["key"] for r in before_rows], with_total(before_values, sum(before_values),
-                                                                        "previous"), strict=True))
-
-    def area(row):
-        count = by_province.get(row["key"], primary([row["count"]])[0])
-        previous = before_shown.get(row["key"], 0)
-        exact = isinstance(count, int) and isinstance(previous, int)
-        return {"key": row["key"], "label": row["label"], "count": count, "previous": previous,
-                "rise": row["rise"] if exact else disclosure.WITHHELD, "rise_pct": row["rise_pct"] if exact else None,
-                "rise_withheld": not exact}
-
-    def total(value, name):
-        return disclosure.WITHHELD if name in withheld_totals else primary([value])[0]
-
-    shown_totals = {"incidents": total(totals["incidents"], "incidents"),
-                    "victims": total(totals["victims"], "victims")}
-    if before_totals is None:
-        shown_before = {"incidents": primary([totals_before["incidents"]])[0],
-                        "victims": total(totals_before["victims"], "victims_before")}
-    else:  # as that period's own page shows them
-        shown_before = before_totals
+        rows = [{"key": r["key"], "label": r["label"], "count": r["incidents"]} for r in shown["by"][key]]
+        chart = (_bar_chart(rows, chart_title, start, end)
+                 if key in CHARTED and rows and _exact(r["count"] for r in rows) else None)
+        breakdowns.append({"key": key, "title": caption, "chart_title": chart_title, "chart": chart, "rows": rows})
 
     def change(unit):
-        now, before = shown_totals[unit], shown_before[unit]
-        if isinstance(now, int) and isinstance(before, int):
-            return stats.change(now, before)
-        return {"withheld": True}
+        now, then = totals[unit], totals_before[unit]
+        return stats.change(now, then) if _exact((now, then)) else {"withheld": True}
 
+    def area(row):
+        return {**row, "rise_withheld": not disclosure.is_exact(row["rise"]),
+                "rise_pct": row["rise_pct"] if disclosure.is_exact(row["rise_pct"]) else None}
+
+    previous_start, previous_end = quarterly.quarter_months(*quarterly.shift_quarter(year, quarter, -1))
+    before_start, before_end = quarterly.quarter_months(year - 1, quarter)
+    exact_trend = _exact(row[unit] for row in trend for unit in ("incidents", "victims"))
     return {
-        "totals": shown_totals,
-        "totals_before": shown_before,
+        "totals": totals,
+        "totals_before": totals_before,
         "change": {unit: change(unit) for unit in ("incidents", "victims")},
-        "period_before_label": _period_label(stats.parse_month(year_before["period"]["from"]),
-                                             stats.parse_month(year_before["period"]["to"])),
+        "period_before_label": _period_label(before_start, before_end),
         "groups": groups,
         "breakdowns": breakdowns,
-        "hotspots": {**hot, "most_incidents": [area(r) for r in hot["most_incidents"]],
-                     "sharpest_rise": [area(r) for r in hot["sharpest_rise"]]},
+        "hotspots": {"most_incidents": [area(r) for r in shown["hotspots"]["most_incidents"]],
+                     "sharpest_rise": [area(r) for r in shown["hotspots"]["sharpest_rise"]]},
         "previous_period_label": _period_label(previous_start, previous_end),
         "provinces_only": True,
+        "trend": trend,
+        "trend_chart": _trend_chart(trend, by_quarter=True) if exact_trend and trend[0]["month"] else None,
+        "trend_by_quarter": True,
     }
-
-
-def _shown_totals(scope, start, end):
-    """The totals of a period as its own page shows them outside the MARA room."""
-    return _outside_the_room(figures.period_figures(scope, start=start, end=end), scope, start, end)["totals"]
-
-
-def _quarterly_trend(scope, start, shown_now):
-    """Outside the MARA room, the trend is the quarter and the four before it, each as its own page
-    shows its totals: months would add up to a quarter's total and give a small month away. The
-    chart is drawn only when no value on it is suppressed."""
-    year, quarter = quarterly.quarter_of(start)
-    rows = []
-    for back in range(TREND_QUARTERS - 1, 0, -1):
-        y, q = quarterly.shift_quarter(year, quarter, -back)
-        rows.append({"month": quarter_key(y, q), **_shown_totals(scope, *quarterly.quarter_months(y, q))})
-    rows.append({"month": quarter_key(year, quarter), **shown_now})
-    exact = all(isinstance(row[unit], int) and (row[unit] == 0 or row[unit] >= disclosure.threshold())
-                for row in rows for unit in ("incidents", "victims"))
-    return {"trend": rows, "trend_chart": _trend_chart(rows, by_quarter=True) if exact else None,
-            "trend_by_quarter": True}
 
 
 def _quarter_choices(start, today):
@@ -369,16 +305,17 @@ def dashboard(request):
             "form": form, "values": _form_values(request), "suppressed": not in_the_room,
             **({} if in_the_room else _quarter_choices(stats.month_start(today), today))}, status=400)
     start, end = form.period(today)
-    counted = figures.period_figures(scope, start=start, end=end)
-    # A range longer than a year is charted whole; a month or short range shows the last twelve months.
-    trend = figures.trend(scope, end_month=end, months=max(TREND_MONTHS, stats.months_between(start, end)))
+    if not in_the_room and not (form.is_bound and form.cleaned_data.get("quarter")):
+        latest = _latest_released_quarter(scope.mission_id)
+        if latest is not None:  # the quarter under way is never released: open the latest that was
+            start, end = quarterly.quarter_months(*latest)
     if in_the_room:
+        counted = figures.period_figures(scope, start=start, end=end)
+        # A range longer than a year is charted whole; a month or short range shows the last twelve months.
+        trend = figures.trend(scope, end_month=end, months=max(TREND_MONTHS, stats.months_between(start, end)))
         laid_out = _layout(counted, trend, start, end)
     else:
-        before = counted["year_before"]["period"]
-        laid_out = _outside_the_room(counted, scope, start, end, before_totals=_shown_totals(
-            scope, stats.parse_month(before["from"]), stats.parse_month(before["to"])))
-        laid_out.update(_quarterly_trend(scope, start, laid_out["totals"]))
+        laid_out = _outside_the_room(scope.mission_id, *quarterly.quarter_of(start))
     audit.record("stats.dashboard_view", request=request,
                  detail={"from": stats.month_key(start), "to": stats.month_key(end)})
     single = start == end

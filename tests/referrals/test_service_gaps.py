@@ -3,7 +3,7 @@
 - One row per admin1 of the mission's country, followed by its admin2 areas.
 - A territory is covered by an available provider with the service active covering it or its
   province; a province by one covering the province or any of its territories.
-- Beside each row: the incidents of the last 12 months there, counted over
+- Beside each row: the incidents of the last 12 complete months there, counted over
   access.incidents_countable_by (WPA/HRO: the mission's active records outside any protocol);
   outside the MARA room (leadership, WPA, HRO) small counts read "<5".
 - Rows with incidents but no medical provider are highlighted.
@@ -21,6 +21,7 @@ from referrals.models import Provider, ProviderService
 
 READERS = ["SWPA", "MARA_CHAIR", "MARA_MEMBER", "LEADERSHIP", "WPA", "HRO"]
 OUTSIDERS = ["ADMIN", "AUDITOR", "FIELD_REPORTER", "REFERRAL_FOCAL_POINT"]
+LAST_MONTH = timezone.localdate().replace(day=1) - datetime.timedelta(days=1)
 ALL = ["MEDICAL", "PSYCHOSOCIAL", "LEGAL", "SAFETY_SHELTER", "SOCIO_ECONOMIC", "OTHER"]
 
 
@@ -52,15 +53,18 @@ def directory(mission, gazetteer, cedarholm):
 
 @pytest.fixture
 def incidents(make_incident, gazetteer, users):
-    """Ashdale: 2 recent + 1 archived; Birchford: 1 recent, 1 older than 12 months, 1 under a protocol."""
+    """Ashdale: 2 last month + 1 archived; Birchford: 1 last month, 1 older than 12 months, 1 under a
+    protocol. (The window is the last 12 complete months: this month is not in it.)"""
     today = timezone.localdate()
-    make_incident()
-    make_incident()
-    archive_incident(make_incident(), by=users["ADMIN"], reason="Duplicate of another reference.")
-    make_incident("south", by="HRO_SOUTH", location=gazetteer["south_b"])
+    make_incident(incident_date=LAST_MONTH)
+    make_incident(incident_date=LAST_MONTH)
+    archive_incident(make_incident(incident_date=LAST_MONTH), by=users["ADMIN"],
+                     reason="Duplicate of another reference.")
+    make_incident("south", by="HRO_SOUTH", location=gazetteer["south_b"], incident_date=LAST_MONTH)
     make_incident("south", by="HRO_SOUTH", location=gazetteer["south_b"],
                   incident_date=today - datetime.timedelta(days=400))
-    make_incident("south", by="HRO_SOUTH", location=gazetteer["south_b"], shared_under_isp=True)
+    make_incident("south", by="HRO_SOUTH", location=gazetteer["south_b"], shared_under_isp=True,
+                  incident_date=LAST_MONTH)
 
 
 def rows_of(response):
@@ -105,7 +109,7 @@ def test_outside_the_mara_room_small_counts_read_below_the_threshold(users, logi
 
 def test_leadership_sees_counts_at_or_above_the_threshold(users, login, directory, make_incident):
     for _ in range(5):
-        make_incident()
+        make_incident(incident_date=LAST_MONTH)
 
     rows = rows_of(login(users["LEADERSHIP"]).get("/referrals/providers/gaps/"))
     assert rows[0][2] == 5 and rows[1][2] == 5

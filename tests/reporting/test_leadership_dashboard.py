@@ -1,6 +1,8 @@
 """Leadership reads the trends dashboard (/mara/dashboard/) as figures leave the MARA room.
 
-Every count passes small-cell suppression: a count above zero and below the threshold (5) reads
+Leadership reads a quarter's released report, frozen (`page` releases the quarter before reading
+it, as the MARA room does before figures leave it). Every count passes small-cell suppression: a
+count above zero and below the threshold (5) reads
 "<5"; where a table adds up to a total shown on the page, a second count is withheld ("x") so the
 small one cannot be recomputed. Places go no finer than the province (no territory anywhere), and a
 chart is drawn only when nothing on it is suppressed. The MARA room (chair, members, SWPA) keeps
@@ -12,8 +14,9 @@ import re
 
 import pytest
 
-from crsv_mis.models import AuditEvent
+from crsv_mis.models import AuditEvent, Mission
 from tests.conftest import victim_data
+from tests.reporting.released_reports import release
 
 URL = "/mara/dashboard/"
 MARCH = "?month=2026-03"
@@ -29,6 +32,8 @@ def on(day, make_incident, gazetteer, *, place="north", n=1, **fields):
 
 
 def page(client, query=MARCH):
+    if query.startswith("?quarter="):  # leadership reads a quarter's released report: release it now
+        release(Mission.objects.get(code="DEMO"), int(query[9:13]), int(query[15]))
     response = client.get(URL + query)
     assert response.status_code == 200
     return response.content.decode()
