@@ -12,12 +12,15 @@ KEY_MESSAGES = "Attacks on women at water points rose in Northmark."
 
 
 def seed_quarter(make_incident, users, *, count=6, verified=6):
-    """`count` incidents in 2026 Q1 (January to March), one woman and one girl each, attributed to the
-    conftest party; the first `verified` of them verified by the MARA chair."""
+    """`count` incidents in 2026 Q1 (January to March), one woman each, attributed to the conftest
+    party; the first `verified` of them verified by the MARA chair.
+
+    One victim each: with two, six incidents (two a month) have four victims a month, and "<5" for
+    each month beside the quarter's 12 victims would give every month away (the release's
+    disclosure audit refuses it)."""
     incidents = []
     for i in range(count):
-        incident = make_incident(incident_date=datetime.date(2026, 1 + i % 3, 5 + i),
-                                 victims=[victim_data(), victim_data(age_years=15)])
+        incident = make_incident(incident_date=datetime.date(2026, 1 + i % 3, 5 + i), victims=[victim_data()])
         if i < verified:
             decide_verification(incident, by=users["MARA_CHAIR"], decision="VERIFIED",
                                 rationale="Two consistent accounts.")

@@ -1,10 +1,10 @@
 """Audit what one audience receives of a quarter's figures, as a statistician would attack it.
 
     manage.py audit_disclosure --quarter 2026Q3 [--mission CODE] [--audience external|leadership]
-                               [--version N]
+                               [--report-version N]
 
 For every withheld count ("<5" or "x") of every table the audience receives (reporting.audience_audit:
-the released versions of the quarter and of those around it; with --version, that version as if it
+the released versions of the quarter and of those around it; with --report-version, that version as if it
 were released; for leadership, the trends dashboard too), prints the smallest and largest value a
 reader can work out, and PASS or FAIL. Exits with status 1 when a count fails.
 """
@@ -34,9 +34,11 @@ class Command(BaseCommand):
         parser.add_argument("--quarter", required=True, help="for example 2026Q3")
         parser.add_argument("--mission", help="Mission code (default: every mission)")
         parser.add_argument("--audience", choices=audience_audit.AUDIENCES, default=audience_audit.EXTERNAL)
-        parser.add_argument("--version", type=int, help="Audit this version of the quarter as if it were released")
+        parser.add_argument("--report-version", type=int,
+                            help="Audit this version of the quarter as if it were released")
 
-    def handle(self, *args, quarter, mission=None, audience, version=None, **options):
+    def handle(self, *args, quarter, mission=None, audience, report_version=None, **options):
+        version = report_version
         year, number = parse_quarter(quarter)
         missions = Mission.objects.order_by("code")
         if mission:
