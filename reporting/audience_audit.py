@@ -10,6 +10,9 @@ Audiences:
 - LEADERSHIP: all of that, plus the trends dashboard as leadership reads it (whole quarters, small
   cells suppressed) for the quarter and the four before and after it, today.
 
+The statistics API answers the MARA room only (reporting/api.py): nothing of it leaves, so nothing
+of it is added.
+
 Each count is one variable, named by where it comes from, so that a count published twice is one
 variable: "<report>:totals:incidents" is the quarter's incidents in the headline table, in every
 total row, and in the headline row of a later report that keeps the released figures. The cells a
