@@ -34,7 +34,7 @@ from django.utils.translation import gettext_lazy, gettext_noop, pgettext_lazy
 from crsv_mis import access, audit, notify, outbox
 from crsv_mis.models import Mission, User
 
-from . import quarterly
+from . import audience_audit, quarterly
 from .models import Edition, FileFormat, JobState, QuarterlyReport, ReportFile, ReportJob, ReportStatus
 
 log = logging.getLogger(__name__)
@@ -63,6 +63,11 @@ class EditConflict(RuleError):
 
 class ReleasedReportLocked(RuleError):
     """A released version never changes."""
+
+
+class DisclosureAuditFailed(RuleError):
+    """The version's tables, with those already released, would let a reader work out a small count
+    (reporting.audience_audit)."""
 
 
 # ---- reading
@@ -456,37 +461,62 @@ def return_to_draft(report, *, by, reason="", request=None):
 def release(report, *, by, request=None):
     """APPROVED -> RELEASED: the files (each edition and format, in each language) are rendered and
     stored with their checksums in the same transaction, so a released version always has them and
-    every download is these bytes, in the reader's language."""
-    from . import render
+    every download is these bytes, in the reader's language.
 
+    Refused (DisclosureAuditFailed, audited) when the edition that leaves the MARA room, with the
+    versions already released, would let a reader work out a small count (reporting.audience_audit)."""
     _require(access.can_release_reports, by, report)
     with transaction.atomic():
         stored = _locked(report)
         if stored.status != ReportStatus.APPROVED:
             raise RuleError(_("Only an approved version can be released: this version is %(status)s.")
                             % {"status": stored.get_status_display()})
-        stored.status = ReportStatus.RELEASED
-        stored.released_by = by
-        stored.released_at = timezone.now()
-        stored.edit_version += 1
-        # Rendered as released (the files say so), before the row is saved and locked for good.
-        checksums = {}
-        files = []
-        for language, _name in settings.LANGUAGES:
-            with translation.override(language):
-                for edition in ALL_EDITIONS:
-                    for fmt in ALL_FORMATS:
-                        data = render.render_file(stored, edition, fmt)
-                        digest = render.checksum(data)
-                        files.append(ReportFile(report=stored, edition=edition, format=fmt, language=language,
-                                                content=data, sha256=digest, size=len(data)))
-                        checksums[f"{edition}.{fmt}.{language}"] = digest
-        save_report(stored, ["status", "released_by", "released_at", "edit_version"])
-        ReportFile.objects.bulk_create(files)
-        audit.record("report.release", user=by, obj=stored, request=request,
+        given_away = audience_audit.release_failures(stored)
+        if not given_away:
+            _release(stored, by, request)
+    if given_away:
+        audit.record("report.release_refused", user=by, obj=stored, request=request,
                      detail={"year": stored.year, "quarter": stored.quarter, "version": stored.version,
-                             "sha256": checksums})
+                             "disclosure_audit": [{"count": f.name, "low": f.low, "high": f.high}
+                                                  for f in given_away]})
+        raise DisclosureAuditFailed(_(
+            "This version cannot be released: a reader of the edition that leaves the MARA room could work "
+            "out %(count)d small count(s) from the figures shown, with those already released (%(cells)s). "
+            "Tell the system administrator: small-cell suppression must withhold more before it is released.")
+            % {"count": len(given_away), "cells": "; ".join(_where(f) for f in given_away[:5])})
     return _copy(stored, report)
+
+
+def _where(failure):
+    """A failed count as the person releasing reads it: the version, table, row and column where shown."""
+    return ", ".join(" / ".join(str(part) for part in shown.where) for shown in failure.shown[:1])
+
+
+def _release(stored, by, request):
+    """The release itself, once the disclosure audit passed (inside release's transaction)."""
+    from . import render
+
+    stored.status = ReportStatus.RELEASED
+    stored.released_by = by
+    stored.released_at = timezone.now()
+    stored.edit_version += 1
+    # Rendered as released (the files say so), before the row is saved and locked for good.
+    checksums = {}
+    files = []
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for edition in ALL_EDITIONS:
+                for fmt in ALL_FORMATS:
+                    data = render.render_file(stored, edition, fmt)
+                    digest = render.checksum(data)
+                    files.append(ReportFile(report=stored, edition=edition, format=fmt, language=language,
+                                            content=data, sha256=digest, size=len(data)))
+                    checksums[f"{edition}.{fmt}.{language}"] = digest
+    save_report(stored, ["status", "released_by", "released_at", "edit_version"])
+    ReportFile.objects.bulk_create(files)
+    audit.record("report.release", user=by, obj=stored, request=request,
+                 detail={"year": stored.year, "quarter": stored.quarter, "version": stored.version,
+                         "sha256": checksums})
 
 
 # ---- downloads
