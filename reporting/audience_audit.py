@@ -7,8 +7,9 @@ Audiences:
   (PDF, XLSX and CSV show the same cells: reporting.editions), of the quarter and of the four before
   and after it: their tables show the same months (the trend, the headline rows of earlier quarters,
   the hotspots' previous quarter).
-- LEADERSHIP: all of that, plus the trends dashboard as leadership reads it (whole quarters, small
-  cells suppressed) for the quarter and the four before and after it, today.
+- LEADERSHIP: the same. Leadership's dashboard shows the frozen cells of released external editions
+  and nothing counted live (reporting/views/dashboard.py, `_outside_the_room`), so it adds no cell
+  to what EXTERNAL receives.
 
 The statistics API answers the MARA room only (reporting/api.py): nothing of it leaves, so nothing
 of it is added.
@@ -16,7 +17,7 @@ of it is added.
 Each count is one variable, named by where it comes from, so that a count published twice is one
 variable: "<report>:totals:incidents" is the quarter's incidents in the headline table, in every
 total row, and in the headline row of a later report that keeps the released figures. The cells a
-reader sees are read from the tables as rendered (editions.tables, and the dashboard's own layout),
+reader sees are read from the tables as rendered (editions.tables),
 never recomputed here; the relations come from the snapshot's structure, and every one is checked
 against the true counts (disclosure_audit.Problem.relate), so the audit never assumes more than is true.
 
@@ -77,10 +78,6 @@ def problem_for(mission, year, quarter, audience=EXTERNAL, *, candidate=None, to
     problem = Problem(_threshold(reports))
     for report in reports:
         add_report(problem, report)
-    if audience == LEADERSHIP:
-        from . import dashboard_audit
-
-        dashboard_audit.add_dashboard(problem, mission, year, quarter, today=today)
     return problem
 
 

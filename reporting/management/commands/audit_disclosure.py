@@ -5,7 +5,7 @@
 
 For every withheld count ("<5" or "x") of every table the audience receives (reporting.audience_audit:
 the released versions of the quarter and of those around it; with --report-version, that version as if it
-were released; for leadership, the trends dashboard too), prints the smallest and largest value a
+were released; leadership's dashboard shows the same frozen cells), prints the smallest and largest value a
 reader can work out, and PASS or FAIL. Exits with status 1 when a count fails.
 """
 
