@@ -207,6 +207,9 @@ OUTBOX_GRACE_SECONDS = int(os.environ.get("OUTBOX_GRACE_SECONDS", "10"))
 CELERY_BEAT_SCHEDULE = {
     # Tasks a broker outage left in the outbox (the relay_outbox process keeps trying meanwhile).
     "relay-outbox": {"task": "crsv_mis.tasks.relay_outbox", "schedule": 60.0},
+    # The audit chain's head, signed, outside the database: what was recorded before it cannot be
+    # cut off unseen (crsv_mis/audit_checkpoints.py).
+    "write-audit-checkpoint": {"task": "crsv_mis.tasks.write_audit_checkpoint", "schedule": 600.0},
     "escalate-unacknowledged-alerts": {"task": "incidents.tasks.escalate_unacknowledged_alerts", "schedule": 60.0},
     "watch-referral-deadlines": {"task": "referrals.tasks.watch_deadlines", "schedule": 300.0},
     # Overdue MARA action points: their officer is told once (the notification's key is the reminder's).
