@@ -25,7 +25,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
-from .models import AuditChainHead, AuditEvent
+from .models import AuditChainHead, AuditEvent, Mission
 
 GENESIS = "0" * 64
 
@@ -95,6 +95,13 @@ def client_ip(request):
     return _valid_ip(request.META.get("REMOTE_ADDR"))
 
 
+def _mission_id(obj, user):
+    """The mission whose retention and legal holds govern the event: the record's, else the actor's."""
+    if isinstance(obj, Mission):
+        return obj.pk
+    return getattr(obj, "mission_id", None) or getattr(user, "mission_id", None)
+
+
 def record(action, *, user=None, obj=None, request=None, reason="", detail=None):
     """Append one event. `obj` may be a model instance with an optional `reference`."""
     if user is None and request is not None:
@@ -113,6 +120,7 @@ def record(action, *, user=None, obj=None, request=None, reason="", detail=None)
         reason=reason,
         detail=detail or {},
         identity_salt=secrets.token_hex(16),
+        mission_id=_mission_id(obj, user),
     )
     event.identity_digest = identity_digest(event)
     with transaction.atomic():
