@@ -26,7 +26,7 @@ $(DEMO_ENV): | $(VENV)/.installed
 
 # The demo runs without a second factor (REQUIRE_2FA=0) so the printed logins work at once.
 demo: install $(DEMO_ENV)
-	set -a && . ./$(DEMO_ENV) && set +a && export REQUIRE_2FA=0 && \
+	set -a && . ./$(DEMO_ENV) && set +a && export REQUIRE_2FA=0 && mkdir -p "$$AUDIT_CHECKPOINT_DIR" && \
 	$(PY) manage.py migrate --noinput && $(PY) manage.py seed_demo && \
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 

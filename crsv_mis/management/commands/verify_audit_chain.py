@@ -30,5 +30,9 @@ class Command(BaseCommand):
             self.stdout.write(self.style.WARNING(
                 "No AUDIT_CHECKPOINT_DIR: checked against the chain key only; newest events cut off with the "
                 "head moved back would not show."))
+        elif checked := len(audit_checkpoints.read()):
+            self.stdout.write(f"Checkpoints outside the database: {checked} checked")
         else:
-            self.stdout.write(f"Checkpoints outside the database: {len(audit_checkpoints.read())} checked")
+            self.stdout.write(self.style.WARNING(
+                f"No checkpoint in {audit_checkpoints.directory()} yet: is beat running, and is this the worker's "
+                "checkpoint volume?"))
