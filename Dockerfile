@@ -31,9 +31,10 @@ COPY . .
 RUN pip install --no-deps . \
     && SECRET_KEY=build-time-only-not-a-secret-build-time-only-not-a-secret \
        FIELD_ENCRYPTION_KEYS=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA= \
+       AUDIT_CHAIN_KEY=build-time-only-not-a-secret AUDIT_CHECKPOINT_DIR=/tmp \
        python manage.py collectstatic --noinput \
     && useradd --system --uid 10001 --user-group --home-dir /app --no-create-home crsv \
-    && mkdir -p /var/lib/crsv-mis/backups \
+    && mkdir -p /var/lib/crsv-mis/backups /var/lib/crsv-mis/audit-checkpoints \
     && chown -R crsv:crsv /var/lib/crsv-mis
 
 USER crsv

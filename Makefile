@@ -16,11 +16,19 @@ $(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
 
 install: $(VENV)/.installed
 
+# The demo's own keys, generated once and kept beside db.sqlite3 (never committed): the product
+# has no default key, and the demo database stays readable from one run to the next.
+DEMO_ENV := .demo.env
+$(DEMO_ENV): | $(VENV)/.installed
+	$(PY) -c "import secrets; from cryptography.fernet import Fernet; \
+	print('FIELD_ENCRYPTION_KEYS=' + Fernet.generate_key().decode()); \
+	print('AUDIT_CHAIN_KEY=' + secrets.token_urlsafe(32)); print('AUDIT_CHECKPOINT_DIR=audit-checkpoints')" > $@
+
 # The demo runs without a second factor (REQUIRE_2FA=0) so the printed logins work at once.
-demo: install
-	REQUIRE_2FA=0 $(PY) manage.py migrate --noinput
-	REQUIRE_2FA=0 $(PY) manage.py seed_demo
-	REQUIRE_2FA=0 DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+demo: install $(DEMO_ENV)
+	set -a && . ./$(DEMO_ENV) && set +a && export REQUIRE_2FA=0 && mkdir -p "$$AUDIT_CHECKPOINT_DIR" && \
+	$(PY) manage.py migrate --noinput && $(PY) manage.py seed_demo && \
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
 	$(PY) -m pytest $(PYTEST_ARGS)

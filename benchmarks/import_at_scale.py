@@ -31,6 +31,9 @@ DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/crsv_bench_import"
 TARGET_S = 120.0
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crsv_mis.settings")
+# Synthetic keys of the benchmarks' own: the product has no default key.
+os.environ.setdefault("FIELD_ENCRYPTION_KEYS", "I5bdR9SONtPlaf69_L85gCYsIr3Gu60F4_8BTwSQ9Zc=")
+os.environ.setdefault("AUDIT_CHAIN_KEY", "benchmark-audit-chain-key-not-a-secret")
 os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
 # A Redis database of its own: the recount the import queues is taken off it and timed here.
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/15")

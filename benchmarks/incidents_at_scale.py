@@ -30,6 +30,9 @@ PAGE_TARGET_MS = 150.0
 REPEAT = 50
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crsv_mis.settings")
+# Synthetic keys of the benchmarks' own: the product has no default key.
+os.environ.setdefault("FIELD_ENCRYPTION_KEYS", "I5bdR9SONtPlaf69_L85gCYsIr3Gu60F4_8BTwSQ9Zc=")
+os.environ.setdefault("AUDIT_CHAIN_KEY", "benchmark-audit-chain-key-not-a-secret")
 os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
 os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 # The test client logs in without a second factor.

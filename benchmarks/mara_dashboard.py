@@ -36,6 +36,9 @@ TARGET_RATIO = 1.5
 API_MONTHS = 24
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crsv_mis.settings")
+# Synthetic keys of the benchmarks' own: the product has no default key.
+os.environ.setdefault("FIELD_ENCRYPTION_KEYS", "I5bdR9SONtPlaf69_L85gCYsIr3Gu60F4_8BTwSQ9Zc=")
+os.environ.setdefault("AUDIT_CHAIN_KEY", "benchmark-audit-chain-key-not-a-secret")
 os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
 os.environ["ALLOWED_HOSTS"] = ",".join(
     dict.fromkeys([*filter(None, os.environ.get("ALLOWED_HOSTS", "").split(",")), "127.0.0.1", "localhost",

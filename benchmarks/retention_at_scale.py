@@ -37,6 +37,9 @@ REPEAT_TARGET_S = 60.0
 ERASE_TARGET_PER_S = 1000.0
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crsv_mis.settings")
+# Synthetic keys of the benchmarks' own: the product has no default key.
+os.environ.setdefault("FIELD_ENCRYPTION_KEYS", "I5bdR9SONtPlaf69_L85gCYsIr3Gu60F4_8BTwSQ9Zc=")
+os.environ.setdefault("AUDIT_CHAIN_KEY", "benchmark-audit-chain-key-not-a-secret")
 os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))

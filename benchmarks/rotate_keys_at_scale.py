@@ -5,7 +5,7 @@ consents), timed.
 
 Uses DATABASE_URL (default postgres://postgres@127.0.0.1:5432/crsv_rotate_bench), prepared like the
 other benchmarks (a benchmark database holding data is dropped and seeded again unless --reuse).
-manage.py seed_demo encrypts with the key derived from SECRET_KEY; the benchmark holds a second fixed
+manage.py seed_demo encrypts with the benchmark's first fixed key; the benchmark holds a second fixed
 key, and each run rotates to whichever of the two the data is not under (so a --reuse run rotates
 back), with both in FIELD_ENCRYPTION_KEYS, as an operator would. Timed: the rotation (rows read and
 values re-encrypted per second), then a second run that finds nothing to do.
@@ -32,7 +32,9 @@ SECOND_KEY = base64.urlsafe_b64encode(hashlib.sha256(b"crsv-benchmark-second-fie
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crsv_mis.settings")
 os.environ.setdefault("DATABASE_URL", DEFAULT_URL)
-os.environ.pop("FIELD_ENCRYPTION_KEYS", None)  # seed_demo and this process: the key derived from SECRET_KEY
+# seed_demo and this process: the benchmark's first fixed key (the product has no default key).
+os.environ["FIELD_ENCRYPTION_KEYS"] = "I5bdR9SONtPlaf69_L85gCYsIr3Gu60F4_8BTwSQ9Zc="
+os.environ.setdefault("AUDIT_CHAIN_KEY", "benchmark-audit-chain-key-not-a-secret")
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 warnings.filterwarnings("ignore", message="No directory at")
@@ -65,15 +67,15 @@ def main():
     call_command("migrate", verbosity=0)
     if Incident.objects.count() < args.incidents:
         print(f"Seeded {args.incidents} incidents in {timed_seed(args.incidents):.1f} s.")
-    derived = settings.FIELD_ENCRYPTION_KEYS[0]
+    first = settings.FIELD_ENCRYPTION_KEYS[0]
     with connection.cursor() as cursor:
         cursor.execute("SELECT narrative FROM incidents_incident WHERE narrative <> '' LIMIT 1")
         token = cursor.fetchone()[0][len("enc:"):].encode()
     try:
-        Fernet(derived).extract_timestamp(token)
-        old, new = derived, SECOND_KEY
+        Fernet(first).extract_timestamp(token)
+        old, new = first, SECOND_KEY
     except InvalidToken:
-        old, new = SECOND_KEY, derived
+        old, new = SECOND_KEY, first
     settings.FIELD_ENCRYPTION_KEYS = [new, old]
     with connection.cursor() as cursor:
         counts = {}

@@ -2,7 +2,11 @@
 
 Every read of a layer A/B record, every change, export and download calls
 `record`. Events are chained: each hash covers the previous hash and the
-event's own fields, so editing or deleting a row breaks every later link.
+event's own fields, so editing or deleting a row breaks every later link. The hash is an HMAC under
+AUDIT_CHAIN_KEY, a key the database never holds: whoever controls the database (its owner, a
+superuser) can delete or edit rows but cannot re-seal the chain after them. Cutting off the newest
+events and moving the head back needs no key; the signed checkpoints written outside the database
+(crsv_mis/audit_checkpoints.py) are what catch that.
 
 The personal fields of an event (who, from where, why, detail) are covered through a salted
 digest of them rather than directly, so that retention can erase them (`anonymise`) once past
@@ -11,15 +15,17 @@ digest of a username and an address alone could be guessed back by trying them a
 """
 
 import hashlib
+import hmac
 import ipaddress
 import json
 import secrets
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
-from .models import AuditChainHead, AuditEvent
+from .models import AuditChainHead, AuditEvent, Mission
 
 GENESIS = "0" * 64
 
@@ -49,8 +55,20 @@ def _canonical(event):
     )
 
 
+MISSING_KEY = ("AUDIT_CHAIN_KEY is not set: the audit trail is neither written nor verified without the chain's "
+               "own key (kept apart from the database, the field keys and SECRET_KEY).")
+
+
+def chain_key():
+    """The chain's HMAC key; refuses when there is none (a chain anyone could re-seal proves nothing)."""
+    key = settings.AUDIT_CHAIN_KEY
+    if not key:
+        raise ImproperlyConfigured(MISSING_KEY)
+    return key.encode()
+
+
 def compute_hash(prev_hash, event):
-    return hashlib.sha256((prev_hash + _canonical(event)).encode()).hexdigest()
+    return hmac.new(chain_key(), (prev_hash + _canonical(event)).encode(), hashlib.sha256).hexdigest()
 
 
 def _erased(event):
@@ -77,6 +95,13 @@ def client_ip(request):
     return _valid_ip(request.META.get("REMOTE_ADDR"))
 
 
+def _mission_id(obj, user):
+    """The mission whose retention and legal holds govern the event: the record's, else the actor's."""
+    if isinstance(obj, Mission):
+        return obj.pk
+    return getattr(obj, "mission_id", None) or getattr(user, "mission_id", None)
+
+
 def record(action, *, user=None, obj=None, request=None, reason="", detail=None):
     """Append one event. `obj` may be a model instance with an optional `reference`."""
     if user is None and request is not None:
@@ -95,6 +120,7 @@ def record(action, *, user=None, obj=None, request=None, reason="", detail=None)
         reason=reason,
         detail=detail or {},
         identity_salt=secrets.token_hex(16),
+        mission_id=_mission_id(obj, user),
     )
     event.identity_digest = identity_digest(event)
     with transaction.atomic():
@@ -116,11 +142,15 @@ def content_intact(event):
         # Anonymised: the personal fields and the salt must be gone; the digest still stands for
         # them in the hash.
         personal_intact = _erased(event)
-    return personal_intact and compute_hash(event.prev_hash, event) == event.hash
+    return personal_intact and hmac.compare_digest(compute_hash(event.prev_hash, event), event.hash)
 
 
-def verify_chain(batch_size=2000):
-    """Return a list of problems (empty when the chain is intact)."""
+def verify_chain(batch_size=2000, *, checkpoints=True):
+    """Return a list of problems (empty when the chain is intact): the links and hashes under the
+    chain key, then (unless `checkpoints` is false: a restore into another database checks the
+    chain it brought) every checkpoint written outside the database."""
+    from . import audit_checkpoints
+
     problems = []
     prev = GENESIS
     last_id = 0
@@ -143,7 +173,7 @@ def verify_chain(batch_size=2000):
             problems.append("the newest events are missing (chain head does not match the last row)")
         else:
             problems.append("the audit trail is empty but events were recorded (it was emptied)")
-    return problems
+    return problems + (audit_checkpoints.problems() if checkpoints else [])
 
 
 def events_for(obj):

@@ -1,13 +1,16 @@
 """Field encryption at rest with MultiFernet (AES-128-CBC + HMAC-SHA256).
 
 Keys come from FIELD_ENCRYPTION_KEYS, newest first: the first encrypts, all
-decrypt, so a key can be rotated without downtime.
+decrypt, so a key can be rotated without downtime. There is no fallback key, in any settings:
+without FIELD_ENCRYPTION_KEYS every encryption and decryption refuses to run (`keys`), so nothing
+ever writes survivor data under a key anyone could derive.
 """
 
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 
 PREFIX = "enc:"
@@ -18,8 +21,20 @@ def _fernet(keys):
     return MultiFernet([Fernet(k.encode() if isinstance(k, str) else k) for k in keys])
 
 
+MISSING_KEYS = ("FIELD_ENCRYPTION_KEYS is not set: survivor data is neither encrypted nor decrypted without "
+                "the deployment's own field keys (restore them from the key backup).")
+
+
+def keys():
+    """The configured field keys, newest first; refuses when there are none."""
+    configured = tuple(settings.FIELD_ENCRYPTION_KEYS or ())
+    if not configured:
+        raise ImproperlyConfigured(MISSING_KEYS)
+    return configured
+
+
 def fernet():
-    return _fernet(tuple(settings.FIELD_ENCRYPTION_KEYS))
+    return _fernet(keys())
 
 
 def encrypt(text):

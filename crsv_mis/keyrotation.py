@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 
 from cryptography.fernet import Fernet, InvalidToken
 from django.apps import apps
-from django.conf import settings
 from django.db import connection, transaction
 
 from . import encryption
@@ -74,7 +73,7 @@ def key_fingerprint(key):
 
 
 def _newest():
-    key = settings.FIELD_ENCRYPTION_KEYS[0]
+    key = encryption.keys()[0]
     return Fernet(key.encode() if isinstance(key, str) else key)
 
 
@@ -224,7 +223,7 @@ def rotate_table(protected, *, batch_size=500, dry_run=False, max_rotated=None, 
 def unreadable_values(batch_size=2000):
     """(model label, pk, column) of every stored value that no configured key reads (after a restore,
     before a key is removed). Signatures are checked only: nothing is decrypted."""
-    keys = [Fernet(k.encode() if isinstance(k, str) else k) for k in settings.FIELD_ENCRYPTION_KEYS]
+    keys = [Fernet(k.encode() if isinstance(k, str) else k) for k in encryption.keys()]
     quoted = connection.ops.quote_name
     found = []
     for protected in protected_tables():

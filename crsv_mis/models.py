@@ -132,6 +132,9 @@ class AuditEvent(models.Model):
     `identity_digest`, a salted digest of them, so that once past retention they can be erased
     (with the salt, so the digest cannot be guessed back) while the chain still verifies. That
     erasure, stamped `anonymised_at`, is the only change the database allows (migration 0004).
+
+    `mission` is the mission whose retention period and legal holds govern the event: the mission of
+    the record it is about, else the actor's. Empty for events of no mission (system tasks).
     """
 
     PERSONAL_FIELDS = ("user", "username", "ip", "reason", "detail")
@@ -150,6 +153,7 @@ class AuditEvent(models.Model):
     identity_salt = models.CharField(max_length=32, blank=True, default="")
     identity_digest = models.CharField(max_length=64, default="")
     anonymised_at = models.DateTimeField(null=True, blank=True)
+    mission = models.ForeignKey(Mission, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 

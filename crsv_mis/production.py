@@ -4,11 +4,15 @@ import os
 
 from django.core.exceptions import ImproperlyConfigured
 
-for required in ("SECRET_KEY", "FIELD_ENCRYPTION_KEYS"):
+for required in ("SECRET_KEY", "FIELD_ENCRYPTION_KEYS", "AUDIT_CHAIN_KEY", "AUDIT_CHECKPOINT_DIR"):
     if not os.environ.get(required, "").strip():
         raise ImproperlyConfigured(f"{required} must be set in production.")
 
 from .settings import *  # noqa: E402,F403
+
+# The chain key is a key of its own: one leaked secret must not also let the trail be re-sealed.
+if AUDIT_CHAIN_KEY in {SECRET_KEY, *FIELD_ENCRYPTION_KEYS}:  # noqa: F405
+    raise ImproperlyConfigured("AUDIT_CHAIN_KEY must differ from SECRET_KEY and FIELD_ENCRYPTION_KEYS.")
 
 DEBUG = False
 REQUIRE_2FA = True

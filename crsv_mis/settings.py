@@ -4,9 +4,7 @@ This module is the embedded default (SQLite, eager Celery) used by `make demo`
 and a bare `make test`. `crsv_mis.production` tightens it for deployments.
 """
 
-import base64
 import datetime
-import hashlib
 import os
 import tempfile
 from pathlib import Path
@@ -28,13 +26,16 @@ DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY") or "insecure-dev-only-secret-key-do-not-deploy"
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h.strip()]
 
-# Field encryption: comma-separated Fernet keys, newest first. Without them (demo,
-# tests) a key is derived from SECRET_KEY; production refuses to start that way.
+# Field encryption: comma-separated Fernet keys, newest first. There is no default: nothing that
+# encrypts or decrypts survivor data runs without real keys (crsv_mis/encryption.py). `make demo`
+# keeps a generated local key of its own.
 FIELD_ENCRYPTION_KEYS = [k.strip() for k in os.environ.get("FIELD_ENCRYPTION_KEYS", "").split(",") if k.strip()]
-if not FIELD_ENCRYPTION_KEYS:
-    FIELD_ENCRYPTION_KEYS = [
-        base64.urlsafe_b64encode(hashlib.sha256(b"crsv-dev-field-key:" + SECRET_KEY.encode()).digest()).decode()
-    ]
+# The audit chain's HMAC key, apart from the field keys and SECRET_KEY and never stored in the
+# database: whoever controls the database cannot re-seal a chain they rewrote (crsv_mis/audit.py).
+AUDIT_CHAIN_KEY = os.environ.get("AUDIT_CHAIN_KEY", "").strip()
+# Where the signed checkpoints of the chain head are written, outside the database (a directory the
+# database host and its owner cannot write); `verify_audit_chain` checks every one of them.
+AUDIT_CHECKPOINT_DIR = os.environ.get("AUDIT_CHECKPOINT_DIR", "").strip()
 
 REQUIRE_2FA = env_bool("REQUIRE_2FA", True)
 SESSION_IDLE_SECONDS = int(os.environ.get("SESSION_IDLE_SECONDS", "1800"))
@@ -210,6 +211,9 @@ OUTBOX_GRACE_SECONDS = int(os.environ.get("OUTBOX_GRACE_SECONDS", "10"))
 CELERY_BEAT_SCHEDULE = {
     # Tasks a broker outage left in the outbox (the relay_outbox process keeps trying meanwhile).
     "relay-outbox": {"task": "crsv_mis.tasks.relay_outbox", "schedule": 60.0},
+    # The audit chain's head, signed, outside the database: what was recorded before it cannot be
+    # cut off unseen (crsv_mis/audit_checkpoints.py).
+    "write-audit-checkpoint": {"task": "crsv_mis.tasks.write_audit_checkpoint", "schedule": 600.0},
     "escalate-unacknowledged-alerts": {"task": "incidents.tasks.escalate_unacknowledged_alerts", "schedule": 60.0},
     "watch-referral-deadlines": {"task": "referrals.tasks.watch_deadlines", "schedule": 300.0},
     # Overdue MARA action points: their officer is told once (the notification's key is the reminder's).

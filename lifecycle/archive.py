@@ -52,7 +52,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 from django.utils.duration import duration_iso_string
 
-from crsv_mis import audit
+from crsv_mis import audit, encryption
 from crsv_mis.models import AuditEvent, Mission
 
 from .archive_file import ArchiveError, Damaged, SealedWriter, plaintext_lines
@@ -587,7 +587,9 @@ def restore(path, key, *, by_username="", using=DEFAULT_DB_ALIAS, progress=None)
     The archive is verified completely first (nothing is written if anything is wrong); then every
     row is inserted in one transaction, each table is read back and its checksum compared with the
     manifest and the audit chain is verified; only then is the restore itself recorded in the
-    restored chain and the transaction committed."""
+    restored chain and the transaction committed. Without this database's field keys nothing is
+    read or written (the identifying fields would have no key to be encrypted with)."""
+    encryption.keys()
     models = {m._meta.label_lower: m for m in archived_models()}
     present = _present_rows(models, using)
     # The plain summary beside the file is not authenticated: a restore does not depend on it.
@@ -766,6 +768,6 @@ def _check_restored(summary, models, using):
             count += 1
         if count != section["rows"] or digest.hexdigest() != section["sha256"]:
             raise ArchiveInvalid(f"Restoring {label} did not reproduce the archived rows; nothing was restored.")
-    problems = audit.verify_chain()
+    problems = audit.verify_chain(checkpoints=False)  # the checkpoints are the source deployment's
     if problems:
         raise ArchiveInvalid("The restored audit chain does not verify (" + problems[0] + "); nothing was restored.")

@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from crsv_mis import audit
-from crsv_mis.models import AuditEvent, Role
+from crsv_mis.models import AuditEvent, Mission, Role
 from incidents.models import Alert, AlertResponse, Consent, Incident, Victim, new_victim_code
 from incidents.signals import send_changed
 from mara.models import VerificationDecision
@@ -120,10 +120,11 @@ def set_period(mission, record_class, days, *, by, request=None):
 
 
 def held_incident_ids(mission, now=None, *, recently_lifted=False):
-    """Incidents under a hold. With `recently_lifted`, also those whose hold was lifted less than a
-    notice period ago: the audit trail is planned by range, so that is how a lifted hold gives it a
-    full notice again (case records get theirs by leaving the plan when the hold is set)."""
-    holds = LegalHold.objects.filter(mission=mission)
+    """Incidents under a hold (of every mission when `mission` is None). With `recently_lifted`,
+    also those whose hold was lifted less than a notice period ago: the audit trail is planned by
+    range, so that is how a lifted hold gives it a full notice again (case records get theirs by
+    leaving the plan when the hold is set)."""
+    holds = LegalHold.objects.all() if mission is None else LegalHold.objects.filter(mission=mission)
     if recently_lifted:
         since = (now or timezone.now()) - datetime.timedelta(days=settings.RETENTION_NOTICE_DAYS)
         holds = holds.filter(Q(lifted_at__isnull=True) | Q(lifted_at__gt=since))
@@ -200,7 +201,9 @@ def due(mission, record_class, now=None):
     """The records of `record_class` past retention now, not held, not anonymised."""
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(days=period_days(mission, record_class))
-    held = held_incident_ids(mission, now, recently_lifted=record_class == RecordClass.AUDIT)
+    if record_class == RecordClass.AUDIT:
+        return _due_audit_events(mission, cutoff, now)
+    held = held_incident_ids(mission, now)
     if record_class == RecordClass.INCIDENTS:
         return (Incident.objects.filter(mission=mission, updated_at__lt=cutoff)
                 .exclude(archived_at__gte=cutoff)
@@ -225,16 +228,19 @@ def due(mission, record_class, now=None):
                 .exclude(pk__in=_anonymised_ids(record_class))
                 .exclude(Exists(ReferralStatusChange.objects.filter(referral=OuterRef("pk"), changed_at__gte=cutoff)))
                 .exclude(Exists(FollowUp.objects.filter(referral=OuterRef("pk"), recorded_at__gte=cutoff))))
-    if record_class == RecordClass.AUDIT:
-        return _due_audit_events(mission, cutoff, held)
     raise ValueError(record_class)
 
 
-def _due_audit_events(mission, cutoff, held):
-    """Audit events past retention. Events about held records stay whole (a court may ask who
-    read or changed the file). The trail is the mission's: one mission per deployment, so every
-    event counts for it (events carry no mission)."""
-    events = AuditEvent.objects.filter(at__lt=cutoff, anonymised_at__isnull=True).exclude(action=AUDIT_ERASURE_ACTION)
+def _due_audit_events(mission, cutoff, now):
+    """The mission's audit events past its period. Events of no mission (system tasks, events
+    recorded before events named theirs) are due only past every mission's period. Events about a
+    record under a hold of any mission stay whole (a court may ask who read or changed the file)."""
+    longest = max([period_days(m, RecordClass.AUDIT) for m in Mission.objects.all()] + [0])
+    shared_cutoff = min(cutoff, now - datetime.timedelta(days=longest))
+    events = (AuditEvent.objects.filter(Q(mission=mission, at__lt=cutoff)
+                                        | Q(mission__isnull=True, at__lt=shared_cutoff))
+              .filter(anonymised_at__isnull=True).exclude(action=AUDIT_ERASURE_ACTION))
+    held = held_incident_ids(None, now, recently_lifted=True)
     if held:
         held_text = [str(pk) for pk in held]
         alerts = [str(pk) for pk in Alert.objects.filter(incident_id__in=held).values_list("pk", flat=True)]

@@ -11,11 +11,13 @@ skip can never make that run green.
 import contextlib
 import datetime
 import importlib
+import os
 import uuid
 
 import pytest
 from celery.contrib.testing.worker import start_worker
 from celery.signals import task_postrun
+from django.conf import settings as django_settings
 from django.db import connection, connections
 from django.utils import timezone, translation
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -29,6 +31,18 @@ from incidents.models import FormOfViolence, Party, PartyAlias
 from tests import services as test_services
 
 PASSWORD = "correct-horse-battery-9"
+
+# The tests' own fixed keys: the product has none by default (crsv_mis/encryption.py, audit.py).
+# In the environment for the app processes some tests start; on the settings, which pytest-django
+# loaded before this file.
+TEST_KEYS = {"FIELD_ENCRYPTION_KEYS": "ZmCpn2bQ8hX0mVvR1t7yK3sLw9aE5dJ4uG6cN2oP8qI=",
+             "AUDIT_CHAIN_KEY": "test-audit-chain-key-not-a-secret-3f9a1c"}
+for _name, _value in TEST_KEYS.items():
+    os.environ.setdefault(_name, _value)
+if not django_settings.FIELD_ENCRYPTION_KEYS:
+    django_settings.FIELD_ENCRYPTION_KEYS = [k.strip() for k in os.environ["FIELD_ENCRYPTION_KEYS"].split(",")]
+if not getattr(django_settings, "AUDIT_CHAIN_KEY", ""):
+    django_settings.AUDIT_CHAIN_KEY = os.environ["AUDIT_CHAIN_KEY"]
 
 
 # Markers that name a service the test needs; the fault tests need PostgreSQL and Redis both.

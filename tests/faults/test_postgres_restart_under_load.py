@@ -96,7 +96,6 @@ def app(cluster, tmp_path):
                 "REDIS_URL": redis_server.url, "REQUIRE_2FA": "0", "DEBUG": "0", "CONN_MAX_AGE": "60",
                 "AXES_FAILURE_LIMIT": "1000"})
     env.pop("CONN_HEALTH_CHECKS", None)
-    env.pop("FIELD_ENCRYPTION_KEYS", None)
     seeded = json.loads(manage(env, "shell", "-c", SEED % {"password": PASSWORD}).stdout.strip().splitlines()[-1])
     server = GunicornProcess(env, tmp_path / "gunicorn.log", workers=2)
     server.start()

@@ -1,6 +1,7 @@
 """Restore an archive into an empty database (same ids; encrypted fields encrypted with this
 database's FIELD_ENCRYPTION_KEYS), then check every table and the audit chain."""
 
+from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
 from lifecycle import archive
@@ -21,7 +22,7 @@ class Command(BaseCommand):
         self.verbosity = options["verbosity"]
         try:
             restored = archive.restore(path, load_key(key_file), by_username=by or "", progress=self._progress)
-        except ArchiveError as error:
+        except (ArchiveError, ImproperlyConfigured) as error:
             raise CommandError(str(error)) from None
         summary = restored.summary
         self.stdout.write(self.style.SUCCESS(
