@@ -19,7 +19,7 @@ from crsv_mis.models import TOTPDevice
 from tests.crsv_mis.test_login import enrol
 
 pytestmark = pytest.mark.django_db
-moving = importlib.import_module("crsv_mis.migrations.0009_totp_devices_with_encrypted_secrets")
+moving = importlib.import_module("crsv_mis.migrations.0011_totp_devices_with_encrypted_secrets")
 
 
 @pytest.fixture(autouse=True)

@@ -33,7 +33,7 @@ def move_devices_into_the_encrypted_table(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('crsv_mis', '0008_audit_trail_indexes'),
+        ('crsv_mis', '0010_audit_event_mission'),
     ]
 
     operations = [
