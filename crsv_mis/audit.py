@@ -77,13 +77,37 @@ def client_ip(request):
     return _valid_ip(request.META.get("REMOTE_ADDR"))
 
 
-def record(action, *, user=None, obj=None, request=None, reason="", detail=None):
-    """Append one event. `obj` may be a model instance with an optional `reference`."""
+# The links followed from a record to its mission, nearest first (a victim's incident, a follow-up's
+# referral, an action point's meeting, a notification's user...).
+_TOWARDS_MISSION = ("incident", "victim", "referral", "alert", "meeting", "report", "disclosure", "user",
+                    "duty_station")
+
+
+def mission_of(obj, *, depth=4):
+    """The id of the mission a record belongs to, or None."""
+    if obj is None or depth == 0:
+        return None
+    if getattr(obj, "mission_id", None) is not None:
+        return obj.mission_id
+    for name in _TOWARDS_MISSION:
+        if getattr(obj, f"{name}_id", None) is not None:
+            return mission_of(getattr(obj, name), depth=depth - 1)
+    return None
+
+
+def record(action, *, user=None, obj=None, request=None, detail=None):
+    """Append one event. `obj` may be a model instance with an optional `reference`.
+
+    An event holds codes, ids and counts, never free text: a reason or an outcome typed by a person
+    stays with its record, encrypted, and never reaches the trail. The event belongs to the mission of
+    the person acting, or (a task) of the record it touched, so that each mission's auditor reads her
+    own mission's events only; an event with neither belongs to no mission."""
     if user is None and request is not None:
         user = request.user
     if user is not None and not getattr(user, "is_authenticated", False):
         user = None
     event = AuditEvent(
+        mission_id=getattr(user, "mission_id", None) or mission_of(obj),
         user=user,
         username=user.username if user else "",
         role=getattr(user, "role", "") if user else "",
@@ -92,7 +116,6 @@ def record(action, *, user=None, obj=None, request=None, reason="", detail=None)
         object_id=str(obj.pk) if obj is not None else "",
         object_ref=getattr(obj, "reference", "") or "" if obj is not None else "",
         ip=client_ip(request),
-        reason=reason,
         detail=detail or {},
         identity_salt=secrets.token_hex(16),
     )

@@ -54,3 +54,26 @@ class EncryptedBinaryField(models.BinaryField):
     """Bytes stored as a Fernet token of `fernet()` (no prefix). The code that writes and reads them
     encrypts and decrypts (reporting/disclosures.py): files are not loaded with every row. The class
     is what marks the column as protected, so that rotate_encryption_key finds it."""
+
+
+def encrypt_existing(table, *columns):
+    """The migration operation that encrypts the clear values already in `columns` of `table` (a
+    field newly made an EncryptedTextField), and decrypts them when migrating back. Rows are read and
+    written in SQL: the historical model's field would try to decrypt a clear value."""
+    from django.db import migrations
+
+    def convert(change, keep):
+        def run(apps, schema_editor):
+            connection = schema_editor.connection
+            quote = connection.ops.quote_name
+            with connection.cursor() as cursor:
+                for column in columns:
+                    cursor.execute(f"SELECT id, {quote(column)} FROM {quote(table)}")  # noqa: S608 - names of the code
+                    rows = [(pk, value) for pk, value in cursor.fetchall() if value and keep(value)]
+                    for pk, value in rows:
+                        cursor.execute(f"UPDATE {quote(table)} SET {quote(column)} = %s WHERE id = %s",  # noqa: S608
+                                       [change(value), pk])
+        return run
+
+    return migrations.RunPython(convert(encrypt, lambda v: not v.startswith(PREFIX)),
+                                convert(decrypt, lambda v: v.startswith(PREFIX)))

@@ -116,11 +116,15 @@ class AuditEvent(models.Model):
     `identity_digest`, a salted digest of them, so that once past retention they can be erased
     (with the salt, so the digest cannot be guessed back) while the chain still verifies. That
     erasure, stamped `anonymised_at`, is the only change the database allows (migration 0004).
+
+    `mission` scopes the reading of the trail: each mission's auditor reads its own events. It is set
+    once, at the event's insertion, and the database refuses any later change of it (migration 0009).
     """
 
     PERSONAL_FIELDS = ("user", "username", "ip", "reason", "detail")
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
+    mission = models.ForeignKey(Mission, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     user = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     username = models.CharField(max_length=150, blank=True)
     role = models.CharField(max_length=32, blank=True)

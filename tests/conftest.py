@@ -21,8 +21,9 @@ from incidents.choices import CrsvFormCode
 from incidents.models import FormOfViolence, Party, PartyAlias
 
 PASSWORD = "correct-horse-battery-9"
-# The audit trail's current triggers (0004 replaced those of 0002: only the retention erasure may update).
-append_only = importlib.import_module("crsv_mis.migrations.0004_audit_identity_digest")
+# The audit trail's current triggers (0009 replaced those of 0004: only the retention erasure may update,
+# and never the event's mission).
+append_only = importlib.import_module("crsv_mis.migrations.0009_audit_event_mission")
 reports_kept = importlib.import_module("reporting.migrations.0003_released_reports_never_deleted")
 disclosures_kept = importlib.import_module("reporting.migrations.0005_disclosures_kept")
 
