@@ -5,9 +5,8 @@ helpers. Layers (DOMAIN.md): A identifying, B de-identified, C aggregates.
 """
 
 from django.apps import apps
-from django.db.models import Q
 
-from .models import AuditEvent, Role, User
+from .models import AuditEvent, Role
 
 LAYER_A = "A"
 LAYER_B = "B"

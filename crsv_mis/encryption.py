@@ -56,24 +56,31 @@ class EncryptedBinaryField(models.BinaryField):
     is what marks the column as protected, so that rotate_encryption_key finds it."""
 
 
-def encrypt_existing(table, *columns):
-    """The migration operation that encrypts the clear values already in `columns` of `table` (a
-    field newly made an EncryptedTextField), and decrypts them when migrating back. Rows are read and
-    written in SQL: the historical model's field would try to decrypt a clear value."""
+def encrypt_existing(app_label, model_name, *names):
+    """The migration operation that encrypts the clear values already in the fields `names` of a model
+    (fields newly made EncryptedTextField), and decrypts them when migrating back. A value is read as
+    stored (cast to plain text: the field would try to decrypt a clear value) and written back through
+    the field, which encrypts it."""
     from django.db import migrations
+    from django.db.models import TextField, Value
+    from django.db.models.functions import Cast
 
-    def convert(change, keep):
-        def run(apps, schema_editor):
-            connection = schema_editor.connection
-            quote = connection.ops.quote_name
-            with connection.cursor() as cursor:
-                for column in columns:
-                    cursor.execute(f"SELECT id, {quote(column)} FROM {quote(table)}")  # noqa: S608 - names of the code
-                    rows = [(pk, value) for pk, value in cursor.fetchall() if value and keep(value)]
-                    for pk, value in rows:
-                        cursor.execute(f"UPDATE {quote(table)} SET {quote(column)} = %s WHERE id = %s",  # noqa: S608
-                                       [change(value), pk])
-        return run
+    def stored(model, name):
+        values = model.objects.annotate(stored=Cast(name, TextField())).values_list("pk", "stored")
+        return [(pk, value) for pk, value in values.iterator() if value]
 
-    return migrations.RunPython(convert(encrypt, lambda v: not v.startswith(PREFIX)),
-                                convert(decrypt, lambda v: v.startswith(PREFIX)))
+    def encrypt_all(apps, schema_editor):
+        model = apps.get_model(app_label, model_name)
+        for name in names:
+            for pk, value in stored(model, name):
+                if not value.startswith(PREFIX):
+                    model.objects.filter(pk=pk).update(**{name: value})
+
+    def decrypt_all(apps, schema_editor):
+        model = apps.get_model(app_label, model_name)
+        for name in names:
+            for pk, value in stored(model, name):
+                if value.startswith(PREFIX):
+                    model.objects.filter(pk=pk).update(**{name: Value(decrypt(value), output_field=TextField())})
+
+    return migrations.RunPython(encrypt_all, decrypt_all)

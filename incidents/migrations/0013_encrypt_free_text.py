@@ -17,5 +17,5 @@ class Migration(migrations.Migration):
             name='outcome',
             field=crsv_mis.encryption.EncryptedTextField(blank=True, verbose_name='outcome'),
         ),
-        encrypt_existing("incidents_alertresponse", "outcome"),
+        encrypt_existing("incidents", "AlertResponse", "outcome"),
     ]

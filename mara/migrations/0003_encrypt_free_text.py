@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
             name='rationale',
             field=crsv_mis.encryption.EncryptedTextField(verbose_name='rationale'),
         ),
-        encrypt_existing("mara_actionpoint", "description"),
-        encrypt_existing("mara_meeting", "agenda", "decisions"),
-        encrypt_existing("mara_verificationdecision", "rationale"),
+        encrypt_existing("mara", "ActionPoint", "description"),
+        encrypt_existing("mara", "Meeting", "agenda", "decisions"),
+        encrypt_existing("mara", "VerificationDecision", "rationale"),
     ]

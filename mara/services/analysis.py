@@ -241,7 +241,8 @@ def reopen(analysis, *, by, reason, request=None):
                                        "already or is still a draft."))
             old = MonthlyAnalysis.objects.get(pk=analysis.pk)
             draft = MonthlyAnalysis.objects.create(
-                mission_id=old.mission_id, month=old.month, revision=old.revision + 1, created_by=by, reopen_reason=reason,
+                mission_id=old.mission_id, month=old.month, revision=old.revision + 1, created_by=by,
+                reopen_reason=reason,
                 **{f: getattr(old, f) for f in TEXT_FIELDS},
             )
             audit.record("mara.analysis.reopen", user=by, obj=draft, request=request,

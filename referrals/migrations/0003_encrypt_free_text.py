@@ -22,6 +22,6 @@ class Migration(migrations.Migration):
             name='reason',
             field=crsv_mis.encryption.EncryptedTextField(blank=True, max_length=500),
         ),
-        encrypt_existing("referrals_followup", "outcome"),
-        encrypt_existing("referrals_referralstatuschange", "reason"),
+        encrypt_existing("referrals", "FollowUp", "outcome"),
+        encrypt_existing("referrals", "ReferralStatusChange", "reason"),
     ]

@@ -33,9 +33,9 @@ from pypdf import PdfReader
 
 from crsv_mis.encryption import EncryptedTextField
 from crsv_mis.models import ApiToken, Location, LocationLevel, Mission
+from incidents import alerts as alert_services
 from incidents import drafts
 from incidents.choices import CrsvFormCode
-from incidents import alerts as alert_services
 from incidents.models import (
     Alert,
     AlertResponse,

@@ -6,9 +6,9 @@ records these steps by ids only). Rows written before the fields were encrypted 
 migrations."""
 
 import datetime
-from types import SimpleNamespace
 
 import pytest
+from django.apps import apps as django_apps
 from django.db import connection
 from django.utils import timezone
 
@@ -111,8 +111,8 @@ def test_the_migration_encrypts_the_rows_written_in_clear_before(users, make_inc
         cursor.execute("UPDATE referrals_followup SET outcome = %s WHERE id = %s",
                        [TYPED["follow-up outcome"], follow_up.pk])
 
-    # The migration's own operation, run on the test database (it only needs the connection).
-    encrypt_existing("referrals_followup", "outcome").code(None, SimpleNamespace(connection=connection))
+    # The migration's own operation, run on the test database with the current models.
+    encrypt_existing("referrals", "FollowUp", "outcome").code(django_apps, None)
 
     assert [text for _table, text in _dump() if TYPED["follow-up outcome"] in text] == []
     assert FollowUp.objects.get(pk=follow_up.pk).outcome == TYPED["follow-up outcome"]
