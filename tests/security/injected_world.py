@@ -185,6 +185,8 @@ def build(users, stations, gazetteer, party, mission, make_incident):
                                      key_messages=p("reporting.QuarterlyReport.key_messages"),
                                      analysis=p("reporting.QuarterlyReport.analysis"),
                                      response=p("reporting.QuarterlyReport.response"))
+    report = services.return_to_draft(services.approve(report, by=users["MARA_CHAIR"]), by=users["SWPA"],
+                                      reason=p("reporting.QuarterlyReport.return_reason"))
     report = services.release(services.approve(report, by=users["MARA_CHAIR"]), by=users["MARA_CHAIR"])
 
     disclosure = disclosures.request_disclosure(
