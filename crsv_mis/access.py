@@ -5,9 +5,8 @@ helpers. Layers (DOMAIN.md): A identifying, B de-identified, C aggregates.
 """
 
 from django.apps import apps
-from django.db.models import Q
 
-from .models import AuditEvent, Role, User
+from .models import AuditEvent, Role
 
 LAYER_A = "A"
 LAYER_B = "B"
@@ -425,20 +424,17 @@ def can_read_audit_trail(user):
 
 
 def audit_events_visible_to(user):
-    """Events an AUDITOR may read: those of the people of her mission, and those of no person (tasks,
-    and events whose personal fields retention erased). The trail has no mission column (one mission
-    per deployment): the acting person's mission keeps a second mission's people out."""
+    """Events an AUDITOR may read: those of her mission (the mission of the person who acted, or, for a
+    task, of the record it touched: crsv_mis/audit.py). An event of no mission is read by no mission's
+    auditor."""
     if not can_read_audit_trail(user) or user.mission_id is None:
         return AuditEvent.objects.none()
-    # The people elsewhere left out, as a list of ids (none in a deployment of one mission): the
-    # count of a page then stays on the audit table's own indexes.
-    elsewhere = list(User.objects.filter(~Q(mission_id=user.mission_id) | Q(mission__isnull=True))
-                     .values_list("pk", flat=True))
-    events = AuditEvent.objects.exclude(user_id__in=elsewhere) if elsewhere else AuditEvent.objects.all()
+    events = AuditEvent.objects.filter(mission_id=user.mission_id)
     # Records received under an information-sharing protocol stay inside the human rights roles: not
-    # even their reference reaches the auditor (events naming them are left out of her trail).
+    # even their reference reaches the auditor (events naming them are left out of her trail, and
+    # their references and survivor codes taken out of the details of the others: audit_trail.py).
     incident_model = apps.get_model("incidents", "Incident")
-    isp = incident_model.objects.filter(shared_under_isp=True)
+    isp = incident_model.objects.filter(shared_under_isp=True, mission_id=user.mission_id)
     isp_refs = list(isp.values_list("reference", flat=True))
     isp_ids = [str(pk) for pk in isp.values_list("pk", flat=True)]
     if isp_refs:

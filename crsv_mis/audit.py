@@ -95,15 +95,34 @@ def client_ip(request):
     return _valid_ip(request.META.get("REMOTE_ADDR"))
 
 
-def _mission_id(obj, user):
-    """The mission whose retention and legal holds govern the event: the record's, else the actor's."""
+# The links followed from a record to its mission, nearest first (a victim's incident, a follow-up's
+# referral, an action point's meeting, a notification's user...).
+_TOWARDS_MISSION = ("incident", "victim", "referral", "alert", "meeting", "report", "disclosure", "user",
+                    "duty_station")
+
+
+def mission_of(obj, *, depth=4):
+    """The id of the mission a record belongs to, or None."""
+    if obj is None or depth == 0:
+        return None
     if isinstance(obj, Mission):
         return obj.pk
-    return getattr(obj, "mission_id", None) or getattr(user, "mission_id", None)
+    if getattr(obj, "mission_id", None) is not None:
+        return obj.mission_id
+    for name in _TOWARDS_MISSION:
+        if getattr(obj, f"{name}_id", None) is not None:
+            return mission_of(getattr(obj, name), depth=depth - 1)
+    return None
 
 
-def record(action, *, user=None, obj=None, request=None, reason="", detail=None):
-    """Append one event. `obj` may be a model instance with an optional `reference`."""
+def record(action, *, user=None, obj=None, request=None, detail=None):
+    """Append one event. `obj` may be a model instance with an optional `reference`.
+
+    An event holds codes, ids and counts, never free text: a reason or an outcome typed by a person
+    stays with its record, encrypted, and never reaches the trail. The event belongs to the mission of
+    the record it touched, else of the person acting: each mission's auditor reads her own mission's
+    events only, and that mission's retention and legal holds govern it; an event with neither
+    belongs to no mission."""
     if user is None and request is not None:
         user = request.user
     if user is not None and not getattr(user, "is_authenticated", False):
@@ -117,10 +136,9 @@ def record(action, *, user=None, obj=None, request=None, reason="", detail=None)
         object_id=str(obj.pk) if obj is not None else "",
         object_ref=getattr(obj, "reference", "") or "" if obj is not None else "",
         ip=client_ip(request),
-        reason=reason,
         detail=detail or {},
         identity_salt=secrets.token_hex(16),
-        mission_id=_mission_id(obj, user),
+        mission_id=mission_of(obj) or getattr(user, "mission_id", None),
     )
     event.identity_digest = identity_digest(event)
     with transaction.atomic():

@@ -1,9 +1,11 @@
 """The AUDITOR's view of the audit trail: filters shared by the page, its CSV export and the API,
 the rows of the export, and the events that record each reading of the trail.
 
-An event says who, role, what, which record (type, id, reference), when, from where and why; its
-`detail` holds codes, ids and counts only (crsv_mis/audit.py), so reading the trail reads no
-survivor data. Every filter matches a column exactly, on an index (migration 0008), so a page of a
+An event says who, role, what, which record (type, id, reference), when and from where; its `detail`
+holds codes, ids and counts only (crsv_mis/audit.py). What the auditor reads goes through `shown`: no
+survivor code and no reference of a record received under an information-sharing protocol reaches
+her, in a detail or a record column, and the free-text reason some older events kept is never shown.
+Every filter matches a column exactly, on an index (migration 0008), so a page of a
 trail of hundreds of thousands of events stays quick.
 """
 
@@ -12,6 +14,7 @@ import datetime
 import json
 
 import django_filters
+from django.apps import apps
 from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
@@ -120,11 +123,68 @@ def record_export(request, data):
     return audit.record("audit.export", request=request, detail={"filters": filters_asked(data)})
 
 
+WITHHELD = "withheld"
+_LOOKUP = 500
+
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _strings(item)
+
+
+def _naming_a_survivor(strings):
+    """Those of `strings` that are a survivor's code or the reference of a record received under an
+    information-sharing protocol (any mission's: a detail may quote a code it was typed)."""
+    incident_model = apps.get_model("incidents", "Incident")
+    victim_model = apps.get_model("incidents", "Victim")
+    strings, found = sorted(strings), set()
+    for start in range(0, len(strings), _LOOKUP):
+        part = strings[start:start + _LOOKUP]
+        found.update(incident_model.objects.filter(shared_under_isp=True, reference__in=part)
+                     .values_list("reference", flat=True))
+        found.update(victim_model.objects.filter(code__in=part).values_list("code", flat=True))
+    return found
+
+
+def _without(value, withheld):
+    if isinstance(value, str):
+        return WITHHELD if value in withheld else value
+    if isinstance(value, dict):
+        return {key: _without(item, withheld) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_without(item, withheld) for item in value]
+    return value
+
+
+def shown(events):
+    """`events` (audit events, or rows of their values) as the auditor reads them: every survivor code
+    and every reference of a record received under a protocol, in `detail` or `object_ref`, replaced by
+    WITHHELD, and no free-text `reason`. The one way out of the trail to the auditor (page, CSV, API)."""
+    events = list(events)
+    rows = [event if isinstance(event, dict) else vars(event) for event in events]
+    withheld = _naming_a_survivor({s for row in rows for s in _strings([row["object_ref"], row["detail"]])})
+    for event, row in zip(events, rows, strict=True):
+        values = {"object_ref": _without(row["object_ref"], withheld), "detail": _without(row["detail"], withheld),
+                  "reason": ""}
+        if isinstance(event, dict):
+            event.update(values)
+        else:
+            for name, value in values.items():
+                setattr(event, name, value)
+    return events
+
+
 def detail_text(detail):
     return json.dumps(detail, sort_keys=True, separators=(", ", ": "), ensure_ascii=False) if detail else ""
 
 
-HEADER = ("at", "person", "role", "action", "object_type", "object_id", "reference", "ip", "reason", "detail")
+HEADER = ("at", "person", "role", "action", "object_type", "object_id", "reference", "ip", "detail")
 
 
 class _Echo:
@@ -134,11 +194,21 @@ class _Echo:
 
 def csv_lines(events, *, chunk=2000):
     """The export, line by line (streamed: a whole trail is never held in memory). Every cell goes
-    through `neutralise`: a reason typed as "=HYPERLINK(...)" stays text in a spreadsheet."""
+    through `neutralise`: a filter typed as "=HYPERLINK(...)" stays text in a spreadsheet."""
     writer = csv.writer(_Echo(), lineterminator="\r\n")
     yield writer.writerow(HEADER)
-    columns = ("at", "username", "role", "action", "object_type", "object_id", "object_ref", "ip", "reason", "detail")
-    for row in events.values_list(*columns).iterator(chunk_size=chunk):
-        at, *rest, detail = row
-        cells = [timezone.localtime(at).isoformat(timespec="seconds"), *[v or "" for v in rest], detail_text(detail)]
+    columns = ("at", "username", "role", "action", "object_type", "object_id", "object_ref", "ip", "detail")
+    batch = []
+    for row in events.values(*columns).iterator(chunk_size=chunk):
+        batch.append(row)
+        if len(batch) == chunk:
+            yield from _csv_rows(writer, columns, batch)
+            batch = []
+    yield from _csv_rows(writer, columns, batch)
+
+
+def _csv_rows(writer, columns, batch):
+    for row in shown(batch):
+        cells = [timezone.localtime(row["at"]).isoformat(timespec="seconds"),
+                 *[row[c] or "" for c in columns[1:-1]], detail_text(row["detail"])]
         yield writer.writerow([neutralise(str(c)) for c in cells])

@@ -69,3 +69,33 @@ class EncryptedBinaryField(models.BinaryField):
     """Bytes stored as a Fernet token of `fernet()` (no prefix). The code that writes and reads them
     encrypts and decrypts (reporting/disclosures.py): files are not loaded with every row. The class
     is what marks the column as protected, so that rotate_encryption_key finds it."""
+
+
+def encrypt_existing(app_label, model_name, *names):
+    """The migration operation that encrypts the clear values already in the fields `names` of a model
+    (fields newly made EncryptedTextField), and decrypts them when migrating back. A value is read as
+    stored (cast to plain text: the field would try to decrypt a clear value) and written back through
+    the field, which encrypts it."""
+    from django.db import migrations
+    from django.db.models import TextField, Value
+    from django.db.models.functions import Cast
+
+    def stored(model, name):
+        values = model.objects.annotate(stored=Cast(name, TextField())).values_list("pk", "stored")
+        return [(pk, value) for pk, value in values.iterator() if value]
+
+    def encrypt_all(apps, schema_editor):
+        model = apps.get_model(app_label, model_name)
+        for name in names:
+            for pk, value in stored(model, name):
+                if not value.startswith(PREFIX):
+                    model.objects.filter(pk=pk).update(**{name: value})
+
+    def decrypt_all(apps, schema_editor):
+        model = apps.get_model(app_label, model_name)
+        for name in names:
+            for pk, value in stored(model, name):
+                if value.startswith(PREFIX):
+                    model.objects.filter(pk=pk).update(**{name: Value(decrypt(value), output_field=TextField())})
+
+    return migrations.RunPython(encrypt_all, decrypt_all)

@@ -133,13 +133,16 @@ class AuditEvent(models.Model):
     (with the salt, so the digest cannot be guessed back) while the chain still verifies. That
     erasure, stamped `anonymised_at`, is the only change the database allows (migration 0004).
 
-    `mission` is the mission whose retention period and legal holds govern the event: the mission of
-    the record it is about, else the actor's. Empty for events of no mission (system tasks).
+    `mission` is the mission the event belongs to: the mission of the record it is about, else the
+    actor's; empty for events of neither. Each mission's auditor reads its own events only, and that
+    mission's retention period and legal holds govern the event. It is set once, at insertion, and the
+    database refuses any later change of it (migration 0010).
     """
 
     PERSONAL_FIELDS = ("user", "username", "ip", "reason", "detail")
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
+    mission = models.ForeignKey(Mission, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     user = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     username = models.CharField(max_length=150, blank=True)
     role = models.CharField(max_length=32, blank=True)

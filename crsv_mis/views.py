@@ -180,7 +180,7 @@ def audit_trail_page(request):
     query.pop("page", None)
     return render(request, "crsv_mis/audit_trail.html", {
         "filter": filterset, "page": page, "query": query.urlencode(),
-        "rows": [(event, audit_trail.detail_text(event.detail)) for event in page],
+        "rows": [(event, audit_trail.detail_text(event.detail)) for event in audit_trail.shown(page)],
     })
 
 

@@ -91,8 +91,9 @@ def resume(draft, *, request):
 
 
 def discard(draft, *, request, reason=""):
+    """`reason` is a code ("sea": the draft turned out to be an SEA allegation), never free text."""
     with transaction.atomic():
-        audit.record("intake_draft.discard", obj=draft, request=request, reason=reason)
+        audit.record("intake_draft.discard", obj=draft, request=request, detail={"reason": reason} if reason else {})
         draft.delete()
 
 

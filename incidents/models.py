@@ -436,7 +436,7 @@ class AlertResponse(models.Model):
     component = models.CharField(_("component"), max_length=100,
                                  help_text=_("Who acted: Force, UN police, civil affairs, human rights..."))
     responded_at = models.DateTimeField(_("when"))
-    outcome = models.TextField(_("outcome"), blank=True)
+    outcome = EncryptedTextField(_("outcome"), blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:

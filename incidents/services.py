@@ -178,7 +178,7 @@ def archive_incident(incident, *, by, reason, request=None):
         )
         incident.refresh_from_db()
         send_changed(incident.mission_id, incident.incident_date)
-        audit.record("incident.archive", user=by, obj=incident, request=request, reason=reason)
+        audit.record("incident.archive", user=by, obj=incident, request=request)
     return incident
 
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from crsv_mis.encryption import EncryptedTextField
 from crsv_mis.models import Mission
 from incidents.models import Incident, Party
 
@@ -21,7 +22,7 @@ class VerificationDecision(models.Model):
     from_status = models.CharField(max_length=24)
     to_status = models.CharField(max_length=24)
     standard = models.CharField(_("standard of proof"), max_length=200, blank=True)
-    rationale = models.TextField(_("rationale"))
+    rationale = EncryptedTextField(_("rationale"))
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(default=timezone.now)
     revises = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="revisions")
@@ -59,8 +60,8 @@ class Meeting(models.Model):
     mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="mara_meetings")
     date = models.DateField(_("date"))
     format = models.CharField(_("format"), max_length=12, choices=MeetingFormat.choices)
-    agenda = models.TextField(_("agenda"), blank=True)
-    decisions = models.TextField(_("decisions"), blank=True)
+    agenda = EncryptedTextField(_("agenda"), blank=True)
+    decisions = EncryptedTextField(_("decisions"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -104,7 +105,7 @@ class ActionStatus(models.TextChoices):
 
 class ActionPoint(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="action_points")
-    description = models.TextField(_("action"))
+    description = EncryptedTextField(_("action"))
     owner = models.CharField(_("owner"), max_length=200)
     forum = models.CharField(_("forum"), max_length=200, blank=True,
                              help_text=_("e.g. Protection Working Group, senior management group"))
@@ -153,6 +154,9 @@ class MonthlyAnalysis(models.Model):
                                     related_name="+")
     endorsed_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Why the endorsed revision was reopened into this one: typed text, so encrypted (and kept out of
+    # the audit trail, which records the reopening by ids).
+    reopen_reason = EncryptedTextField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-month", "-revision"]

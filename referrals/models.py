@@ -138,7 +138,7 @@ class ReferralStatusChange(models.Model):
     to_status = models.CharField(max_length=24)
     changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     changed_at = models.DateTimeField(default=timezone.now)
-    reason = models.CharField(max_length=500, blank=True)
+    reason = EncryptedTextField(max_length=500, blank=True)
 
     class Meta:
         ordering = ["changed_at", "id"]
@@ -150,7 +150,7 @@ class ReferralStatusChange(models.Model):
 class FollowUp(models.Model):
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="follow_ups")
     date = models.DateField(_("date"))
-    outcome = models.CharField(_("outcome"), max_length=300)
+    outcome = EncryptedTextField(_("outcome"), max_length=300)
     note = EncryptedTextField(_("note"), blank=True)
     next_follow_up = models.DateField(_("next follow-up"), null=True, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -184,7 +184,7 @@ def change_status(referral, *, by, to, reason="", expected_version=None, request
         if to == S.REFERRED:
             _grant_focal_points(referral)
             _notify_focal_points(referral)
-        audit.record("referral.status", user=by, obj=referral, request=request, reason=reason,
+        audit.record("referral.status", user=by, obj=referral, request=request,
                      detail={"from": from_status, "to": to, "version": referral.version})
     return referral
 

@@ -96,6 +96,9 @@ class QuarterlyReport(models.Model):
     released_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                     related_name="+")
     released_at = models.DateTimeField(null=True, blank=True)
+    # Why an approved version went back to draft: typed text, so encrypted (and kept out of the audit
+    # trail, which records the return by ids).
+    return_reason = EncryptedTextField(null=True, blank=True, editable=False)
 
     class Meta:
         constraints = [

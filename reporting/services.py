@@ -451,8 +451,9 @@ def return_to_draft(report, *, by, reason="", request=None):
         stored.approved_by = None
         stored.approved_at = None
         stored.edit_version += 1
-        save_report(stored, ["status", "approved_by", "approved_at", "edit_version"])
-        audit.record("report.return_to_draft", user=by, obj=stored, request=request, reason=(reason or "")[:500],
+        stored.return_reason = (reason or "").strip()
+        save_report(stored, ["status", "approved_by", "approved_at", "edit_version", "return_reason"])
+        audit.record("report.return_to_draft", user=by, obj=stored, request=request,
                      detail={"year": stored.year, "quarter": stored.quarter, "version": stored.version,
                              "edit_version": stored.edit_version})
     return _copy(stored, report)

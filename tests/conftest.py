@@ -67,8 +67,10 @@ def pytest_runtest_setup(item):
         if test_services.required():
             pytest.fail(f"REQUIRE_SERVICES=1 but this test {reason}", pytrace=False)
         pytest.skip(f"skipped: this test {reason} (REQUIRE_SERVICES=1 makes it a failure)")
-# The audit trail's current triggers (0004 replaced those of 0002: only the retention erasure may update).
-append_only = importlib.import_module("crsv_mis.migrations.0004_audit_identity_digest")
+
+# The audit trail's current triggers (0010 replaced those of 0004: only the retention erasure may update,
+# and never the event's mission).
+append_only = importlib.import_module("crsv_mis.migrations.0010_audit_event_mission")
 reports_kept = importlib.import_module("reporting.migrations.0003_released_reports_never_deleted")
 disclosures_kept = importlib.import_module("reporting.migrations.0005_disclosures_kept")
 

@@ -242,9 +242,10 @@ def reopen(analysis, *, by, reason, request=None):
             old = MonthlyAnalysis.objects.get(pk=analysis.pk)
             draft = MonthlyAnalysis.objects.create(
                 mission_id=old.mission_id, month=old.month, revision=old.revision + 1, created_by=by,
+                reopen_reason=reason,
                 **{f: getattr(old, f) for f in TEXT_FIELDS},
             )
-            audit.record("mara.analysis.reopen", user=by, obj=draft, request=request, reason=reason[:500],
+            audit.record("mara.analysis.reopen", user=by, obj=draft, request=request,
                          detail={"month": month_key(old.month), "revision": draft.revision,
                                  "supersedes": old.pk})
     except IntegrityError as error:

@@ -13,7 +13,7 @@ def build(users, make_incident):
     second = make_incident(by="HRO")
     audit.record("incident.view", user=users["WPA"], obj=first)
     audit.record("incident.update", user=users["HRO"], obj=second, detail={"fields": ["summary"]})
-    audit.record("incident.archive", user=users["SWPA"], obj=second, reason="Duplicate of another record.")
+    audit.record("incident.archive", user=users["SWPA"], obj=second)
     abroad = Mission.objects.create(code="ABRD", name="Other mission")
     outsider = make_user("abroad_wpa", Role.WPA, abroad)
     audit.record("incident.view", user=outsider, obj=first)

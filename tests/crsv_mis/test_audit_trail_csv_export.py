@@ -1,5 +1,5 @@
 """The CSV export holds the events of the filters asked, one row each, every cell neutralised so that
-a spreadsheet runs no formula typed into a reason."""
+a spreadsheet runs no formula a cell may hold."""
 
 import csv
 import io
@@ -7,11 +7,12 @@ import io
 import pytest
 
 from crsv_mis import audit
+from incidents.models import Incident
 from tests.crsv_mis import audit_trail_events
 
 pytestmark = pytest.mark.django_db
 
-FORMULA = '=HYPERLINK("http://example.invalid","open")'
+FORMULA = '=HYPERLINK("x.invalid","open")'
 
 
 def _rows(response):
@@ -31,7 +32,9 @@ def test_it_exports_the_filtered_events_as_csv(users, make_incident):
 
 def test_it_neutralises_every_cell_that_a_spreadsheet_would_run(users, make_incident):
     incident = make_incident()
-    audit.record("incident.archive", user=users["SWPA"], obj=incident, reason=FORMULA)
+    Incident.objects.filter(pk=incident.pk).update(reference=FORMULA)
+    incident.refresh_from_db()
+    audit.record("incident.archive", user=users["SWPA"], obj=incident)
     rows = _rows(audit_trail_events.auditor_client(users).get("/audit/export.csv", {"action": "incident.archive"}))
     (event,) = rows[1:]
-    assert event[8] == "'" + FORMULA
+    assert event[6] == "'" + FORMULA

@@ -9,7 +9,7 @@ import re
 import pytest
 from django.db import connection
 
-KEEPING_MIGRATIONS = ("crsv_mis.migrations.0004_audit_identity_digest",
+KEEPING_MIGRATIONS = ("crsv_mis.migrations.0010_audit_event_mission",
                       "reporting.migrations.0003_released_reports_never_deleted",
                       "reporting.migrations.0005_disclosures_kept")
 

@@ -9,7 +9,7 @@ from django.db import DatabaseError, connection, transaction
 from crsv_mis import audit
 from crsv_mis.models import AuditEvent
 
-append_only = importlib.import_module("crsv_mis.migrations.0004_audit_identity_digest")  # the current triggers
+append_only = importlib.import_module("crsv_mis.migrations.0010_audit_event_mission")  # the current triggers
 
 
 def verify():

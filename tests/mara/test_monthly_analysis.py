@@ -159,8 +159,9 @@ def test_reopening_makes_revision_2_and_keeps_revision_1_with_its_snapshot(users
     second = MonthlyAnalysis.objects.get(revision=2)
     assert (second.status, second.patterns, second.hotspots) == (AnalysisStatus.DRAFT, PATTERNS, HOTSPOTS)
     assert (second.figures_snapshot, second.endorsed_by, second.created_by) == (None, None, users["MARA_CHAIR"])
+    assert second.reopen_reason == "New verified incidents change the trend."
     event = AuditEvent.objects.get(action="mara.analysis.reopen")
-    assert event.reason == "New verified incidents change the trend."
+    assert event.reason == ""
     assert event.detail == {"month": KEY, "revision": 2, "supersedes": first.pk}
 
     # The new revision is an ordinary draft; the old one stays readable with its figures.

@@ -30,7 +30,9 @@ RAW_MARKUP = ["<script>window.__pwned", "<img src=x onerror", 'href="javascript:
 IDENTIFIERS = {
     "crsv_mis.Mission.code", "crsv_mis.Location.pcode", "crsv_mis.DutyStation.code", "crsv_mis.User.password",
     "crsv_mis.User.username", "crsv_mis.User.email",
-    # The audit trail is written by audit.record only, append-only; its one typed field is `reason`.
+    # The audit trail is written by audit.record only, append-only, with codes and ids: no typed text
+    # (`reason` is kept for the events recorded before, and shown to nobody).
+    "crsv_mis.AuditEvent.reason",
     "crsv_mis.AuditEvent.username", "crsv_mis.AuditEvent.role", "crsv_mis.AuditEvent.action",
     "crsv_mis.AuditEvent.object_type", "crsv_mis.AuditEvent.object_id", "crsv_mis.AuditEvent.object_ref",
     "crsv_mis.AuditEvent.identity_salt", "crsv_mis.AuditEvent.identity_digest", "crsv_mis.AuditEvent.prev_hash",
@@ -184,6 +186,8 @@ def build(users, stations, gazetteer, party, mission, make_incident):
                                      key_messages=p("reporting.QuarterlyReport.key_messages"),
                                      analysis=p("reporting.QuarterlyReport.analysis"),
                                      response=p("reporting.QuarterlyReport.response"))
+    report = services.return_to_draft(services.approve(report, by=users["MARA_CHAIR"]), by=users["SWPA"],
+                                      reason=p("reporting.QuarterlyReport.return_reason"))
     with release_unaudited():
         report = services.release(services.approve(report, by=users["MARA_CHAIR"]), by=users["MARA_CHAIR"])
 
@@ -206,7 +210,7 @@ def build(users, stations, gazetteer, party, mission, make_incident):
         end(other, by=users["SWPA"] if end is disclosures.refuse else users["WPA"], expected_version=other.version,
             reason=reason)
     archived = make_incident(summary=p("incidents.Incident.summary"))
-    incident_services.archive_incident(archived, by=users["ADMIN"], reason=p("crsv_mis.AuditEvent.reason"))
+    incident_services.archive_incident(archived, by=users["ADMIN"], reason=p("incidents.Incident.archive_reason"))
     overwrite_every_row()
     return {"incident": recent, "quarter": quarter, "report": report, "disclosure": disclosure,
             "referral": referral, "alert": alert}

@@ -33,10 +33,12 @@ from pypdf import PdfReader
 
 from crsv_mis.encryption import EncryptedTextField
 from crsv_mis.models import ApiToken, Location, LocationLevel, Mission
+from incidents import alerts as alert_services
 from incidents import drafts
 from incidents.choices import CrsvFormCode
 from incidents.models import (
     Alert,
+    AlertResponse,
     Consent,
     FormOfViolence,
     ImportFile,
@@ -46,8 +48,9 @@ from incidents.models import (
     Victim,
 )
 from lifecycle.models import LegalHold
+from mara.models import ActionPoint, Meeting, MonthlyAnalysis, VerificationDecision
 from referrals import services as referral_services
-from referrals.models import FollowUp, Provider, Referral
+from referrals.models import FollowUp, Provider, Referral, ReferralStatusChange
 from reporting import services as report_services
 from reporting.models import Disclosure, QuarterlyReport
 from tests import conftest as fixtures
@@ -75,6 +78,14 @@ NOTES = {
     (Referral, "note"): "ReferralNote", (Referral, "consent_decided_by"): "ReferralDecidedBy",
     (FollowUp, "note"): "FollowUpNote", (Alert, "description"): "AlertDescription",
     (LegalHold, "reason"): "HoldReason", (Disclosure, "purpose"): "DisclosurePurpose",
+    # Text typed into reasons and outcomes.
+    (FollowUp, "outcome"): "FollowUpOutcome", (ReferralStatusChange, "reason"): "StatusReason",
+    (AlertResponse, "outcome"): "AlertOutcome",
+}
+# The MARA's own notes, encrypted: the MARA reads them, nobody outside the human rights and MARA roles.
+MARA_NOTES = {
+    (Meeting, "agenda"): "MeetingAgenda", (Meeting, "decisions"): "MeetingDecisions",
+    (ActionPoint, "description"): "ActionPoint", (VerificationDecision, "rationale"): "VerificationRationale",
 }
 DRAFT_NARRATIVE = marker("REC", "DraftNarrative")
 # Encrypted fields the world leaves out, and why.
@@ -90,6 +101,9 @@ NOT_MARKED = {
     (Disclosure, "decision_reason"), (Disclosure, "sent_note"), (Disclosure, "cancel_reason"),
     # A service provider's contact: the directory's, not a survivor's.
     (Provider, "contact"),
+    # Why an analysis was reopened, or a report sent back to draft: the world's analysis is a first
+    # draft and its report was released straight away.
+    (MonthlyAnalysis, "reopen_reason"), (QuarterlyReport, "return_reason"),
 }
 
 
@@ -103,6 +117,10 @@ def layer_a_markers(tag):
 
 def note_markers():
     return [marker("REC", n) for n in NOTES.values()] + [DRAFT_NARRATIVE]
+
+
+def mara_note_markers():
+    return [marker("REC", n) for n in MARA_NOTES.values()]
 
 
 def record_markers(world, tag):
@@ -137,6 +155,12 @@ def build(users, stations, gazetteer, party, mission, make_incident):
     referral_services.add_follow_up(referral, by=users["WPA"], date=timezone.localdate(), outcome="Seen.",
                                     note="x")
     drafts.save(by=users["WPA"], post=QueryDict(f"narrative={DRAFT_NARRATIVE}"))
+    # A response to the alert, and a verification decision on the ordinary record.
+    alert_services.add_response(objects["alert"], by=users["SWPA"], kind="PATROL", component="Force",
+                                responded_at=timezone.now(), outcome="x")
+    VerificationDecision.objects.create(incident=recorded, from_status=recorded.status,
+                                        to_status=recorded.status, rationale="x",
+                                        decided_by=users["MARA_CHAIR"])
 
     incidents = {"REC": [i for i in Incident.objects.filter(shared_under_isp=False)],
                  "ISP": [i for i in Incident.objects.filter(shared_under_isp=True)]}
@@ -151,7 +175,7 @@ def build(users, stations, gazetteer, party, mission, make_incident):
     Incident.objects.filter(shared_under_isp=False).update(location=places["REC"])
     for tag, place in places.items():
         Location.objects.filter(pk=place.pk).update(name=place_marker(tag))
-    for (model, field), name in NOTES.items():
+    for (model, field), name in (NOTES | MARA_NOTES).items():
         model.objects.update(**{field: marker("REC", name)})
 
     # A released report of the quarter, built after the markers (its figures are counts only).
@@ -171,7 +195,7 @@ def build(users, stations, gazetteer, party, mission, make_incident):
 def unmarked_encrypted_fields():
     """Encrypted fields of the product the world gives no marker (the test of the world holds it empty)."""
     marked = {(Incident, f) for f in INCIDENT_A} | {(Incident, "coordinates")} | {(Victim, f) for f in VICTIM_A} \
-        | {(Consent, f) for f in CONSENT_A} | set(NOTES) | NOT_MARKED
+        | {(Consent, f) for f in CONSENT_A} | set(NOTES) | set(MARA_NOTES) | NOT_MARKED
     found = []
     for app in PRODUCT_APPS:
         for model in apps.get_app_config(app).get_models():

@@ -16,7 +16,8 @@ def test_it_sends_the_administrator_no_survivor_data_anywhere_the_admin_site_inc
     received = mw.received_by(users["ADMIN"], world)
 
     survivor_data = (mw.record_markers(world, "REC") + mw.record_markers(world, "ISP")
-                     + mw.layer_a_markers("REC") + mw.layer_a_markers("ISP") + mw.note_markers())
+                     + mw.layer_a_markers("REC") + mw.layer_a_markers("ISP") + mw.note_markers()
+                     + mw.mara_note_markers())
     assert mw.leaks(received, survivor_data, allowed=mw.in_the_gazetteer) == {}
     # The admin site was visited, row by row.
     got = {what for what, _text in received if what.endswith("[200]")}

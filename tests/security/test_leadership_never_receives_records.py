@@ -15,7 +15,7 @@ def test_it_sends_leadership_no_record_level_data_anywhere(marker_world):  # noq
     received = mw.received_by(users["LEADERSHIP"], world)
 
     records = (mw.record_markers(world, "REC") + mw.record_markers(world, "ISP") + [world["alert"].reference]
-               + mw.layer_a_markers("REC") + mw.layer_a_markers("ISP") + mw.note_markers())
+               + mw.layer_a_markers("REC") + mw.layer_a_markers("ISP") + mw.note_markers() + mw.mara_note_markers())
     assert mw.leaks(received, records, allowed=mw.in_the_gazetteer) == {}
     # They did get the released report and its files.
     released = world["released"].pk

@@ -18,5 +18,7 @@ def test_it_sends_the_mara_role_no_identifying_field_anywhere(role, marker_world
 
     identifying = mw.layer_a_markers("REC") + mw.layer_a_markers("ISP") + mw.note_markers()
     assert mw.leaks(received, identifying, allowed=mw.in_the_gazetteer) == {}
-    # They did read the de-identified records: the visit reached them.
+    # They did read the de-identified records, and their own notes (meetings, verification): the
+    # visit reached them.
     assert mw.leaks(received, [mw.marker("REC", "Summary")])
+    assert sorted(set(mw.mara_note_markers()) - set(mw.leaks(received, mw.mara_note_markers()))) == []
