@@ -196,6 +196,35 @@ class Incident(models.Model):
         super().save(*args, **kwargs)
 
 
+class ArchiveRequestState(models.TextChoices):
+    PENDING = "PENDING", _("Awaiting the SWPA")
+    CONFIRMED = "CONFIRMED", _("Archived")
+    DECLINED = "DECLINED", _("Declined")
+
+
+class ArchiveRequest(models.Model):
+    """An administrator's request to archive an incident, which they name by reference without
+    reading it. The incident stays in every list and count until an SWPA of the mission confirms."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="archive_requests")
+    reason = models.CharField(max_length=500)
+    state = models.CharField(max_length=16, choices=ArchiveRequestState.choices,
+                             default=ArchiveRequestState.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["incident"], condition=models.Q(state="PENDING"),
+                                               name="one_pending_archive_request")]
+
+    def __str__(self):
+        return f"{self.incident} ({self.state})"
+
+
 def new_victim_code():
     # Pseudonymous and not derivable from the incident: 8 characters without look-alikes.
     alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"

@@ -14,6 +14,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from kombu import Exchange, Queue
 
+from crsv_mis import roles
 from crsv_mis.celery import app as celery_app
 from crsv_mis.models import DutyStation, Location, LocationLevel, Mission, Role, User
 from incidents import services
@@ -122,9 +123,11 @@ def party(mission):
 
 
 def make_user(username, role, mission, stations=()):
-    user = User.objects.create_user(username=username, password=PASSWORD, role=role, mission=mission,
-                                    is_staff=role == Role.ADMIN)
-    user.duty_stations.set(stations)
+    """An account with its role at once: a fixture stands for a role already approved."""
+    with roles.without_approval():
+        user = User.objects.create_user(username=username, password=PASSWORD, role=role, mission=mission,
+                                        is_staff=role == Role.ADMIN)
+        user.duty_stations.set(stations)
     return user
 
 

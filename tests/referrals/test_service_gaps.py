@@ -56,7 +56,7 @@ def incidents(make_incident, gazetteer, users):
     today = timezone.localdate()
     make_incident()
     make_incident()
-    archive_incident(make_incident(), by=users["ADMIN"], reason="Duplicate of another reference.")
+    archive_incident(make_incident(), by=users["SWPA"], reason="Duplicate of another reference.")
     make_incident("south", by="HRO_SOUTH", location=gazetteer["south_b"])
     make_incident("south", by="HRO_SOUTH", location=gazetteer["south_b"],
                   incident_date=today - datetime.timedelta(days=400))
