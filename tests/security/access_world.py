@@ -16,8 +16,8 @@ from django.utils import timezone
 
 from crsv_mis.models import DutyStation, Location, LocationLevel, Mission, Role
 from incidents import alerts, drafts
-from incidents.alerts import ensure_default_indicators
 from incidents import services as incident_services
+from incidents.alerts import ensure_default_indicators
 from incidents.models import Party
 from lifecycle.models import LegalHold
 from referrals import services as referral_services

@@ -8,7 +8,6 @@ from django.db.models import Q
 from django.urls import URLResolver, get_resolver
 
 from crsv_mis.admin import in_mission
-
 from tests.security.access_table import BAD, CONFLICT, DENIED, EMPTY, HIDDEN, LOGIN, METHOD, NOAUTH, OK, REDIRECT
 from tests.security.access_world import ABROAD, HERE, SOUTH
 from tests.security.urls_of_the_site import _piece
