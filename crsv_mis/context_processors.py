@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from . import access
+from . import access, roles
 from .models import Role
 
 
@@ -23,6 +23,8 @@ def navigation(request):
         "nav_can_list": access.record_layer(user) is not None,
         "nav_can_import": access.can_import_incidents(user),
         "nav_is_admin": user.role == Role.ADMIN,
+        # The SWPA approves data roles and archives that an administrator asks for.
+        "nav_approvals": roles.can_approve(user),
         "nav_role_label": Role(user.role).label if user.role in Role.values else "",
         "nav_can_report_alert": access.can_submit_alerts(user),
         "nav_can_list_alerts": access.can_list_alerts(user),

@@ -3,12 +3,15 @@ import secrets
 import time
 from base64 import b32encode
 from binascii import unhexlify
+from contextvars import ContextVar
 from datetime import timedelta
 from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.db.models.signals import m2m_changed
+from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device, ThrottlingMixin, TimestampMixin
@@ -30,6 +33,21 @@ class Role(models.TextChoices):
     FIELD_REPORTER = "FIELD_REPORTER", _("Field reporter")
     ADMIN = "ADMIN", _("Administrator")
     AUDITOR = "AUDITOR", _("Auditor")
+
+
+# The roles that read survivor data, or reach survivors (referrals): one person alone never gives
+# them. A change that gives one, or widens where it reads (duty stations, mission), takes effect
+# only when a second person on the data side approves it (crsv_mis/roles.py).
+DATA_ROLES = frozenset({Role.WPA, Role.SWPA, Role.HRO, Role.MARA_CHAIR, Role.MARA_MEMBER,
+                        Role.REFERRAL_FOCAL_POINT})
+
+# Set only inside crsv_mis.roles.without_approval(): the approval itself, the bootstrap of a
+# mission's first SWPA, the demo seeding and test fixtures.
+data_role_assignment_allowed = ContextVar("data_role_assignment_allowed", default=False)
+
+
+class RoleNeedsApproval(PermissionError):
+    """A data role, or wider duty stations for one, saved without the second person's approval."""
 
 
 class Mission(models.Model):
@@ -116,11 +134,62 @@ class User(AbstractUser):
         password_changed = self.pk is not None and self._password is not None
         deactivated = (self.pk is not None and not self.is_active
                        and User.objects.filter(pk=self.pk, is_active=True).exists())
+        self._refuse_unapproved_data_role(kwargs.get("update_fields"))
         super().save(*args, **kwargs)
         if password_changed:
             self.api_tokens.usable().update(revoked_at=timezone.now())
         if deactivated:
             sign_out_everywhere(self)
+
+    def _refuse_unapproved_data_role(self, update_fields):
+        """Whatever the path (Django admin, command, shell, a future API), a save that gives a data
+        role or moves its holder to another mission needs the approval service."""
+        if self.role not in DATA_ROLES or data_role_assignment_allowed.get():
+            return
+        if update_fields is not None and not {"role", "mission"} & set(update_fields):
+            return
+        stored = User.objects.filter(pk=self.pk).values("role", "mission_id").first() if self.pk else None
+        if stored != {"role": self.role, "mission_id": self.mission_id}:
+            raise RoleNeedsApproval(f"The {self.role} role of {self.username} needs a second person's approval.")
+
+
+@receiver(m2m_changed, sender=User.duty_stations.through)
+def _refuse_unapproved_duty_stations(sender, instance, action, reverse, pk_set, **kwargs):
+    """Adding a duty station to a data role widens what it reads: the approval service only."""
+    if action != "pre_add" or not pk_set or data_role_assignment_allowed.get():
+        return
+    holders = User.objects.filter(pk__in=pk_set) if reverse else User.objects.filter(pk=instance.pk)
+    if holders.filter(role__in=DATA_ROLES).exists():
+        raise RoleNeedsApproval("Duty stations of a data role need a second person's approval.")
+
+
+class GrantState(models.TextChoices):
+    PENDING = "PENDING", _("Awaiting approval")
+    APPROVED = "APPROVED", _("Approved")
+    DECLINED = "DECLINED", _("Declined")
+    WITHDRAWN = "WITHDRAWN", _("Withdrawn")
+
+
+class RoleGrant(models.Model):
+    """A request to give a person a data role at some duty stations. It takes effect when an SWPA
+    of the mission other than the requester and the person approves it (crsv_mis/roles.py)."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="role_grants")
+    mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=32, choices=Role.choices)
+    duty_stations = models.ManyToManyField(DutyStation, blank=True, related_name="+")
+    state = models.CharField(max_length=16, choices=GrantState.choices, default=GrantState.PENDING)
+    # Empty when asked from the command line.
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+
+    def __str__(self):
+        return f"{self.user} {self.role} ({self.state})"
 
 
 class AuditEvent(models.Model):

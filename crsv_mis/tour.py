@@ -46,6 +46,8 @@ STEPS = {
         (_("Reports"), _("Generate, approve and release the quarterly summary for leadership."), "report_list"),
         (_("Disclosures"), _("Requests to disclose to a justice body: you approve them, never your own."),
          "disclosure_list"),
+        (_("Role requests"), _("Roles that read survivor data, asked for by the administrator: you approve them, "
+                               "never your own."), "role_requests"),
         (NEVER,
          _("Never let identifying data leave the human rights compartment, and never approve a disclosure that "
            "the survivor's consent does not cover."), "guide_consent"),
@@ -111,7 +113,8 @@ STEPS = {
         (_("What you do here"),
          _("You manage accounts, duty stations and reference lists. You read no survivor data."), None),
         (_("Start here"), _("Users, duty stations, the gazetteer and the parties."), "admin:index"),
-        (_("Archive"), _("Archive an incident by its reference, with a reason, without reading it."),
+        (_("Archive"), _("Ask to archive an incident by its reference, with a reason, without reading it; "
+                         "the SWPA confirms."),
          "incident_archive"),
         (NEVER,
          _("Never create an account for host-state police, military or justice, and never give a role more "

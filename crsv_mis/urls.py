@@ -16,6 +16,7 @@ urlpatterns = [
     path("incidents/", include("incidents.urls")),
     path("alerts/", include("incidents.alert_urls")),
     path("notifications/", views.notifications, name="notifications"),
+    path("accounts/role-requests/", views.role_requests, name="role_requests"),
     path("audit/", views.audit_trail_page, name="audit_trail"),
     path("audit/export.csv", views.audit_export, name="audit_export"),
     path("help/", views.help_index, name="help"),

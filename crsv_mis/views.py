@@ -20,7 +20,7 @@ from django.views import i18n
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
-from . import access, audit, audit_trail, languages, notify, second_factor, tour
+from . import access, audit, audit_trail, languages, notify, roles, second_factor, tour
 from .forms import TokenForm
 
 
@@ -131,6 +131,27 @@ def help_index(request):
 def tour_page(request):
     """The tour of the person's role, whenever they want it again."""
     return render(request, "crsv_mis/tour.html", {"tour": tour.steps_for(request.user)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def role_requests(request):
+    """The SWPA approves or declines the data roles asked for in their mission."""
+    if not roles.can_approve(request.user):
+        raise PermissionDenied
+    pending = roles.pending_for(request.user)
+    if request.method == "POST":
+        chosen = request.POST.get("grant", "")
+        grant = pending.filter(pk=chosen).first() if chosen.isdigit() else None
+        decide = {"approve": roles.approve, "decline": roles.decline}.get(request.POST.get("decision"))
+        if grant is None or decide is None:
+            return render(request, "crsv_mis/role_requests.html", {"pending": pending}, status=400)
+        try:
+            decide(grant, by=request.user, request=request)
+        except ValueError as refusal:
+            messages.error(request, str(refusal))
+        return redirect("role_requests")
+    return render(request, "crsv_mis/role_requests.html", {"pending": pending})
 
 
 NOTIFICATIONS_PAGE_SIZE = 50

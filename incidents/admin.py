@@ -25,5 +25,5 @@ class AlertIndicatorAdmin(ReferenceDataAdmin):
     """Each mission's early-warning indicators. Deactivate rather than delete: alerts refer to them."""
 
     list_display = ["label", "code", "active", "mission"]
-    list_filter = ["active", "mission"]
+    list_filter = ["active"]
     search_fields = ["label", "code"]

@@ -270,7 +270,7 @@ class CanUseIncidentApi(permissions.BasePermission):
         200: IncidentFullSerializer, 409: OpenApiResponse(description="Edited by someone else since `version`.")}),
 )
 class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """No delete: an ADMIN archives with a reason."""
+    """No delete: an ADMIN asks to archive with a reason, and the SWPA confirms on the site."""
 
     permission_classes = [permissions.IsAuthenticated, CanUseIncidentApi]
     queryset = Incident.objects.none()  # for the schema; get_queryset scopes every request
@@ -340,16 +340,18 @@ class IncidentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             return Response({"detail": str(conflict)}, status=status.HTTP_409_CONFLICT)
         return Response(IncidentFullSerializer(self.get_queryset().get(pk=incident.pk)).data)
 
-    @extend_schema(request=ArchiveSerializer, responses={200: inline_serializer(
-        "ArchiveResult", {"reference": serializers.CharField(), "archived_at": serializers.DateTimeField()})})
+    @extend_schema(summary="Ask to archive an incident; the SWPA confirms", request=ArchiveSerializer,
+                   responses={202: inline_serializer("ArchiveRequested", {
+                       "reference": serializers.CharField(), "requested_at": serializers.DateTimeField()})})
     @action(detail=True, methods=["post"])
     def archive(self, request, reference=None):
         incident = self.get_object()
         serializer = ArchiveSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.archive_incident(incident, by=request.user, reason=serializer.validated_data["reason"],
-                                  request=request)
-        return Response({"reference": incident.reference, "archived_at": incident.archived_at})
+        archive_request = services.request_archive(
+            incident, by=request.user, reason=serializer.validated_data["reason"], request=request)
+        return Response({"reference": incident.reference, "requested_at": archive_request.requested_at},
+                        status=status.HTTP_202_ACCEPTED)
 
 
 # ---- reference data

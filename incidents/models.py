@@ -156,7 +156,8 @@ class Incident(models.Model):
     archived_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
     )
-    archive_reason = models.CharField(max_length=500, blank=True, editable=False)
+    # Typed by a person: it can name one, so it is encrypted like the narrative.
+    archive_reason = EncryptedTextField(blank=True, editable=False)
 
     # Set on incidents that came from a file: which import, and the spreadsheet row (the first row
     # of the incident, counting the header as row 1) they were read from.
@@ -194,6 +195,35 @@ class Incident(models.Model):
         if self.assigned_to_id is None:
             self.assigned_to_id = self.created_by_id
         super().save(*args, **kwargs)
+
+
+class ArchiveRequestState(models.TextChoices):
+    PENDING = "PENDING", _("Awaiting the SWPA")
+    CONFIRMED = "CONFIRMED", _("Archived")
+    DECLINED = "DECLINED", _("Declined")
+
+
+class ArchiveRequest(models.Model):
+    """An administrator's request to archive an incident, which they name by reference without
+    reading it. The incident stays in every list and count until an SWPA of the mission confirms."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="archive_requests")
+    reason = EncryptedTextField()  # typed by the administrator: it can name a person
+    state = models.CharField(max_length=16, choices=ArchiveRequestState.choices,
+                             default=ArchiveRequestState.PENDING)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["incident"], condition=models.Q(state="PENDING"),
+                                               name="one_pending_archive_request")]
+
+    def __str__(self):
+        return f"{self.incident} ({self.state})"
 
 
 def new_victim_code():

@@ -1,5 +1,7 @@
-"""Intake rules: create, edit with a version check, archive. Views and the API call these."""
+"""Intake rules: create, edit with a version check, archive (asked by an administrator, done by the
+SWPA). Views and the API call these."""
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
 from django.db.models.functions import Length
@@ -7,9 +9,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crsv_mis import audit
+from crsv_mis.models import Role
 
 from .choices import ConsentKind
-from .models import Consent, FormOfViolence, Incident, Perpetrator, ReferenceCounter, Victim
+from .models import (
+    ArchiveRequest,
+    ArchiveRequestState,
+    Consent,
+    FormOfViolence,
+    Incident,
+    Perpetrator,
+    ReferenceCounter,
+    Victim,
+)
 from .signals import send_changed
 
 VICTIM_FIELDS = ("sex", "age_years", "age_group", "displacement", "disability", "name", "contact",
@@ -167,19 +179,81 @@ def update_incident(incident, *, by, expected_version, fields, form_codes, victi
     return incident
 
 
-def archive_incident(incident, *, by, reason, request=None):
-    """Incidents are never deleted; an administrator archives one with a reason."""
+def request_archive(incident, *, by, reason, request=None):
+    """An administrator asks to archive an incident named by its reference, without reading it.
+    Nothing is hidden yet: an SWPA of the mission confirms or declines (confirm_archive)."""
     reason = (reason or "").strip()
     if not reason:
         raise ValueError(_("Give a reason for archiving."))
+    with transaction.atomic():
+        pending = ArchiveRequest.objects.select_for_update().filter(
+            incident=incident, state=ArchiveRequestState.PENDING).first()
+        if pending is not None:
+            return pending
+        archive_request = ArchiveRequest.objects.create(incident=incident, reason=reason, requested_by=by)
+        audit.record("incident.archive_request", user=by, obj=incident, request=request)
+    return archive_request
+
+
+def can_archive(user, incident):
+    """Archiving hides an incident from everyday lists and counts for good: only an SWPA of its
+    mission does it, who keeps reading archived records."""
+    return bool(user.is_active and user.role == Role.SWPA and user.mission_id == incident.mission_id)
+
+
+def archive_incident(incident, *, by, reason, request=None, requested_by=None):
+    """Incidents are never deleted; an SWPA archives one with a reason."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValueError(_("Give a reason for archiving."))
+    if not can_archive(by, incident):
+        raise PermissionDenied
     with transaction.atomic():
         Incident.objects.filter(pk=incident.pk).update(
             archived_at=timezone.now(), archived_by=by, archive_reason=reason, version=F("version") + 1
         )
         incident.refresh_from_db()
         send_changed(incident.mission_id, incident.incident_date)
-        audit.record("incident.archive", user=by, obj=incident, request=request)
+        audit.record("incident.archive", user=by, obj=incident, request=request,
+                     detail={"requested_by": requested_by.username} if requested_by else None)
     return incident
+
+
+def _decide_archive(archive_request, *, by, state):
+    archive_request = ArchiveRequest.objects.select_for_update().select_related("incident", "requested_by").get(
+        pk=archive_request.pk)
+    if not can_archive(by, archive_request.incident):
+        raise PermissionDenied
+    if archive_request.state != ArchiveRequestState.PENDING:
+        raise ValueError(_("This request was already decided."))
+    archive_request.state, archive_request.decided_by, archive_request.decided_at = state, by, timezone.now()
+    archive_request.save(update_fields=["state", "decided_by", "decided_at"])
+    return archive_request
+
+
+@transaction.atomic
+def confirm_archive(archive_request, *, by, request=None):
+    archive_request = _decide_archive(archive_request, by=by, state=ArchiveRequestState.CONFIRMED)
+    if archive_request.incident.archived_at is None:
+        archive_incident(archive_request.incident, by=by, reason=archive_request.reason, request=request,
+                         requested_by=archive_request.requested_by)
+    return archive_request
+
+
+@transaction.atomic
+def decline_archive(archive_request, *, by, request=None):
+    archive_request = _decide_archive(archive_request, by=by, state=ArchiveRequestState.DECLINED)
+    audit.record("incident.archive_decline", user=by, obj=archive_request.incident, request=request,
+                 detail={"requested_by": archive_request.requested_by.username})
+    return archive_request
+
+
+def archive_requests_for(user):
+    """The pending requests an SWPA decides: their mission's."""
+    if user.role != Role.SWPA or user.mission_id is None:
+        return ArchiveRequest.objects.none()
+    return ArchiveRequest.objects.filter(incident__mission_id=user.mission_id, state=ArchiveRequestState.PENDING,
+                                         incident__archived_at__isnull=True).select_related("incident", "requested_by")
 
 
 def record_view(incident, *, request):

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", views.incident_list, name="incident_list"),
     path("new/", views.incident_create, name="incident_create"),
     path("archive/", views.incident_archive, name="incident_archive"),
+    path("archive/requests/", views.incident_archive_requests, name="incident_archive_requests"),
     path("drafts/", draft_views.draft_list, name="intake_drafts"),
     path("drafts/save/", draft_views.draft_save, name="intake_draft_save"),
     path("drafts/<int:pk>/discard/", draft_views.draft_discard, name="intake_draft_discard"),

@@ -191,8 +191,27 @@ def incident_archive(request):
         elif not reason:
             error = _("Give a reason for archiving.")
         else:
-            services.archive_incident(incident, by=request.user, reason=reason, request=request)
-            messages.success(request, _("Incident %(ref)s archived.") % {"ref": reference})
+            services.request_archive(incident, by=request.user, reason=reason, request=request)
+            messages.success(request, _("Archiving %(ref)s awaits the SWPA's confirmation.") % {"ref": reference})
             return redirect("incident_archive")
     return render(request, "incidents/archive.html", {"error": error, "data": request.POST},
                   status=400 if error else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def incident_archive_requests(request):
+    """The SWPA confirms or declines the archives an administrator asked for."""
+    if request.user.role != Role.SWPA:
+        raise PermissionDenied
+    pending = services.archive_requests_for(request.user)
+    if request.method == "POST":
+        chosen = request.POST.get("request", "")
+        archive_request = pending.filter(pk=chosen).first() if chosen.isdigit() else None
+        decide = {"confirm": services.confirm_archive, "decline": services.decline_archive}.get(
+            request.POST.get("decision"))
+        if archive_request is None or decide is None:
+            return render(request, "incidents/archive_requests.html", {"pending": pending}, status=400)
+        decide(archive_request, by=request.user, request=request)
+        return redirect("incident_archive_requests")
+    return render(request, "incidents/archive_requests.html", {"pending": pending})

@@ -1,8 +1,7 @@
 from django.contrib import admin
 
 from crsv_mis import audit
-from crsv_mis.admin import ReferenceDataAdmin
-from crsv_mis.models import Role
+from crsv_mis.admin import ReferenceDataAdmin, is_mission_admin
 
 from .models import Provider, ProviderService
 
@@ -11,9 +10,9 @@ class ProviderServiceInline(admin.TabularInline):
     model = ProviderService
     extra = 0
 
-    # The inline follows the provider's admin: reference data of the ADMIN role.
+    # The inline follows the provider's admin (whose queryset keeps it to the mission).
     def _is_admin(self, request):
-        return request.user.is_active and (request.user.is_superuser or request.user.role == Role.ADMIN)
+        return is_mission_admin(request.user)
 
     def has_view_permission(self, request, obj=None):
         return self._is_admin(request)
@@ -33,7 +32,7 @@ class ProviderAdmin(ReferenceDataAdmin):
     """The ADMIN manages the directory, contacts included: they are the provider's, not a survivor's."""
 
     list_display = ["name", "provider_type", "mission", "available"]
-    list_filter = ["provider_type", "available", "mission"]
+    list_filter = ["provider_type", "available"]
     search_fields = ["name"]
     filter_horizontal = ["areas", "focal_points"]
     inlines = [ProviderServiceInline]

@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from kombu import Exchange, Queue
 
+from crsv_mis import roles
 from crsv_mis.celery import app as celery_app
 from crsv_mis.models import DutyStation, Location, LocationLevel, Mission, Role, TOTPDevice, User
 from incidents import services
@@ -170,9 +171,11 @@ def party(mission):
 
 
 def make_user(username, role, mission, stations=()):
-    user = User.objects.create_user(username=username, password=PASSWORD, role=role, mission=mission,
-                                    is_staff=role == Role.ADMIN)
-    user.duty_stations.set(stations)
+    """An account with its role at once: a fixture stands for a role already approved."""
+    with roles.without_approval():
+        user = User.objects.create_user(username=username, password=PASSWORD, role=role, mission=mission,
+                                        is_staff=role == Role.ADMIN)
+        user.duty_stations.set(stations)
     return user
 
 

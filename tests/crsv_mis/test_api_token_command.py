@@ -14,7 +14,7 @@ LOCATIONS = "/api/v1/locations/"
 
 @pytest.fixture
 def amina(db):
-    return User.objects.create_user(username="amina", password="Lantern-okapi-river-93", role=Role.HRO)
+    return User.objects.create_user(username="amina", password="Lantern-okapi-river-93", role=Role.LEADERSHIP)
 
 
 def issue(*args, **options):
@@ -101,7 +101,7 @@ def test_it_revokes_every_token_of_the_user_and_they_get_401(amina):
 
 
 def test_it_leaves_other_users_tokens_alone_when_revoking(amina):
-    other = User.objects.create_user(username="other", password="Lantern-okapi-river-93", role=Role.HRO)
+    other = User.objects.create_user(username="other", password="Lantern-okapi-river-93", role=Role.LEADERSHIP)
     raw, _ = issue("other")
 
     call_command("issue_api_token", "amina", revoke_all=True, stdout=io.StringIO())

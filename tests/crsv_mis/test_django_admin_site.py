@@ -28,13 +28,14 @@ def test_it_offers_no_survivor_data_in_the_admin_site(login, users, make_inciden
 def test_it_creates_a_user_with_a_role_and_audits_it(login, users, stations):
     client = login(users["ADMIN"])
     response = client.post("/django-admin/crsv_mis/user/add/", {
-        "username": "new_hro", "password1": "a-long-passphrase-2026", "password2": "a-long-passphrase-2026",
-        "usable_password": "true", "role": Role.HRO, "mission": users["ADMIN"].mission_id,
+        "username": "new_lead", "password1": "a-long-passphrase-2026", "password2": "a-long-passphrase-2026",
+        "usable_password": "true", "role": Role.LEADERSHIP, "mission": users["ADMIN"].mission_id,
         "duty_stations": [stations["south"].pk],
     })
     assert response.status_code == 302, response.content.decode()[:2000]
-    created = User.objects.get(username="new_hro")
-    assert created.role == Role.HRO and not created.is_superuser and not created.is_staff
+    created = User.objects.get(username="new_lead")
+    assert created.role == Role.LEADERSHIP and not created.is_superuser and not created.is_staff
+    assert created.mission == users["ADMIN"].mission
     assert AuditEvent.objects.filter(action="user.create", object_id=str(created.pk)).exists()
 
 

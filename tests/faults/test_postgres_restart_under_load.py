@@ -39,6 +39,7 @@ INCIDENT_URL = re.compile(r"^/incidents/(DEMO-\d{4}-\d{5})/$")
 
 SEED = """
 import json
+from crsv_mis import roles
 from crsv_mis.models import DutyStation, Location, LocationLevel, Mission, Role, User
 from incidents.choices import CrsvFormCode
 from incidents.models import FormOfViolence, Party
@@ -52,9 +53,10 @@ mission = Mission.objects.create(code="DEMO", name="Test mission", country=count
 station = DutyStation.objects.create(mission=mission, code="north", name="North office", location=north)
 party = Party.objects.create(mission=mission, name="Test Front", party_type="NON_STATE_ARMED_GROUP")
 for username, language in (("wpa_en", "en"), ("wpa_fr", "fr")):
-    user = User.objects.create_user(username=username, password=%(password)r, role=Role.WPA, mission=mission,
-                                    language=language)
-    user.duty_stations.set([station])
+    with roles.without_approval():
+        user = User.objects.create_user(username=username, password=%(password)r, role=Role.WPA,
+                                        mission=mission, language=language)
+        user.duty_stations.set([station])
 print(json.dumps({"station": station.pk, "location": hamlet.pk, "party": party.pk}))
 """
 

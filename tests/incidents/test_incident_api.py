@@ -14,6 +14,7 @@ from django.utils import timezone
 from rest_framework.pagination import PageNumberPagination
 
 from crsv_mis.models import ApiToken, Mission
+from incidents import services
 from incidents.models import Incident, Party, Victim
 
 INCIDENTS = "/api/v1/incidents/"
@@ -315,18 +316,26 @@ def archive(client, reference, data):
     return post(client, data, url=f"{INCIDENTS}{reference}/archive/")
 
 
-def test_an_admin_archives_with_a_reason_and_the_incident_leaves_the_officers_list(users, make_incident, login):
+def test_an_admin_asks_to_archive_and_the_incident_leaves_the_officers_list_when_the_swpa_confirms(
+        users, make_incident, login):
     incident = make_incident()
     kept = make_incident()
     admin = login(users["ADMIN"])
 
     response = archive(admin, incident.reference, {"reason": "Duplicate of another record."})
 
-    assert response.status_code == 200, response.content
+    assert response.status_code == 202, response.content
     assert response.json()["reference"] == incident.reference
-    assert response.json()["archived_at"]
+    assert response.json()["requested_at"]
     incident.refresh_from_db()
-    assert incident.archived_by == users["ADMIN"]
+    assert incident.archived_at is None
+    wpa = login(users["WPA"])
+    assert set(references(wpa.get(INCIDENTS))) == {kept.reference, incident.reference}
+
+    services.confirm_archive(incident.archive_requests.get(), by=users["SWPA"])
+
+    incident.refresh_from_db()
+    assert incident.archived_by == users["SWPA"]
     assert incident.archive_reason == "Duplicate of another record."
     wpa = login(users["WPA"])
     assert references(wpa.get(INCIDENTS)) == [kept.reference]
@@ -339,7 +348,7 @@ def test_the_archive_answer_does_not_carry_the_record(users, make_incident, logi
 
     response = archive(admin, incident.reference, {"reason": "Entered by mistake."})
 
-    assert set(response.json()) == {"reference", "archived_at"}
+    assert set(response.json()) == {"reference", "requested_at"}
 
 
 def test_archiving_without_a_reason_answers_400(users, make_incident, login):
@@ -356,7 +365,7 @@ def test_archiving_without_a_reason_answers_400(users, make_incident, login):
 
 
 @pytest.mark.parametrize("role", ["SWPA", "WPA"])
-def test_only_an_admin_archives(role, users, make_incident, login):
+def test_only_an_admin_asks_to_archive_through_the_api(role, users, make_incident, login):
     incident = make_incident()
     client = login(users[role])
 

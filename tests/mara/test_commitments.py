@@ -51,7 +51,7 @@ def counted(make_incident, party, other_party, users):
     make_incident(perpetrators=perpetrated_by(party, party, other_party))
     make_incident(perpetrators=perpetrated_by(party), shared_under_isp=True)
     archived = make_incident(perpetrators=perpetrated_by(party))
-    archive_incident(archived, by=users["ADMIN"], reason="Duplicate of another reference.")
+    archive_incident(archived, by=users["SWPA"], reason="Duplicate of another reference.")
 
 
 def row_for(response, party):

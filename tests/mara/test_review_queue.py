@@ -142,7 +142,7 @@ def test_the_queue_is_paginated(users, login, make_incident):
 
 def test_archived_incidents_leave_the_queue_even_for_the_swpa(users, login, queue):
     archived = Incident.objects.get(reference=queue["reported"])
-    services.archive_incident(archived, by=users["ADMIN"], reason="Duplicate of another reference.")
+    services.archive_incident(archived, by=users["SWPA"], reason="Duplicate of another reference.")
 
     assert queue["reported"] not in queue_refs(login(users["SWPA"]).get(f"/mara/review/?month={MONTH}"))
 

@@ -49,7 +49,7 @@ def data(make_incident, gazetteer, party, users):
         "F": make_incident(station="south", by="HRO_SOUTH", incident_date=datetime.date(2026, 3, 12),
                            location=gazetteer["south_b"], shared_under_isp=True, victims=[WOMAN]),
     }
-    services.archive_incident(incidents["E"], by=users["ADMIN"], reason="Duplicate of another record.")
+    services.archive_incident(incidents["E"], by=users["SWPA"], reason="Duplicate of another record.")
     return incidents
 
 

@@ -58,7 +58,7 @@ def incidents(make_incident, gazetteer, users):
     today = timezone.localdate()
     make_incident(incident_date=LAST_MONTH)
     make_incident(incident_date=LAST_MONTH)
-    archive_incident(make_incident(incident_date=LAST_MONTH), by=users["ADMIN"],
+    archive_incident(make_incident(incident_date=LAST_MONTH), by=users["SWPA"],
                      reason="Duplicate of another reference.")
     make_incident("south", by="HRO_SOUTH", location=gazetteer["south_b"], incident_date=LAST_MONTH)
     make_incident("south", by="HRO_SOUTH", location=gazetteer["south_b"],

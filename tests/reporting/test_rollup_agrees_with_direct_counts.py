@@ -92,15 +92,15 @@ def test_it_agrees_after_verification_decisions(data, users, role):
 @pytest.mark.parametrize("role", ["MARA_CHAIR", "SWPA"])
 def test_it_agrees_after_archiving(data, users, role):
     assert_agree(users[role])
-    services.archive_incident(data["E"], by=users["ADMIN"], reason="Duplicate of another record.")
-    services.archive_incident(data["F"], by=users["ADMIN"], reason="Entered in error.")
+    services.archive_incident(data["E"], by=users["SWPA"], reason="Duplicate of another record.")
+    services.archive_incident(data["F"], by=users["SWPA"], reason="Entered in error.")
     assert_agree(users[role])
     assert figures.totals(figures.scope_for(users[role]), start=FIRST, end=LAST)["incidents"] == 4
 
 
 def test_a_change_marks_its_month_stale_in_its_own_transaction(data, users):
     StaleMonth.objects.all().delete()
-    services.archive_incident(data["D"], by=users["ADMIN"], reason="Entered twice.")
+    services.archive_incident(data["D"], by=users["SWPA"], reason="Entered twice.")
     assert rollup.stale_months() == [(data["D"].mission_id, datetime.date(2025, 3, 1))]
 
 

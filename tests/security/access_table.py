@@ -63,6 +63,8 @@ set_language                      POST -      redir redir redir redir redir redi
 incident_list                     GET  -      login ok    ok    ok    ok    ok    403   403   403   403   403
 incident_create                   GET  -      login ok    ok    ok    403   403   403   403   ok    403   403
 incident_archive                  GET  -      login 403   403   403   403   403   403   403   403   ok    403
+# The administrator asks to archive; the SWPA confirms or declines.
+incident_archive_requests         GET  -      login 403   403   ok    403   403   403   403   403   403   403
 intake_drafts                     GET  -      login ok    ok    ok    403   403   403   403   ok    403   403
 intake_draft_save                 POST -      login redir redir redir 403   403   403   403   redir 403   403
 intake_draft_discard              GET  here   login ok    404   404   404   404   404   404   404   404   404
@@ -103,6 +105,9 @@ alert_respond                     POST abroad login 404   404   404   404   404 
 alert_close                       POST here   login redir redir redir 404   404   404   404   403   404   404
 alert_close                       POST south  login 404   404   redir 404   404   404   404   404   404   404
 alert_close                       POST abroad login 404   404   404   404   404   404   404   404   404   404
+
+## Data roles asked for by an administrator: the mission's SWPA approves or declines them
+role_requests                     GET  -      login 403   403   ok    403   403   403   403   403   403   403
 
 ## Notifications and the guides: everyone signed in
 notifications                     GET  -      login ok    ok    ok    ok    ok    ok    ok    ok    ok    ok
@@ -266,7 +271,8 @@ api-docs                          GET  -      401   ok    ok    ok    ok    ok  
 
 ## The Django admin (/django-admin/): accounts and reference data are the ADMIN role's, who deactivates and
 ## never deletes; every other role is sent to the admin's login page. The object of a "here" row is the first
-## row of the model (the admin is not scoped to a mission). A row with * covers a family of model pages.
+## row of the model in the administrator's mission, of an "abroad" row the first in the other mission (for
+## the tables tied to a mission): the administrator never reaches it. A row with * covers a family of pages.
 admin:index                       GET  -      login login login login login login login login login ok    login
 admin:login                       GET  -      ok    ok    ok    ok    ok    ok    ok    ok    ok    redir ok
 admin:logout                      GET  -      redir redir redir redir redir redir redir redir redir 405   redir
@@ -278,8 +284,12 @@ admin:view_on_site                GET  here   login login login login login logi
 admin:app_list                    GET  here   login login login login login login login login login ok    login
 django-admin/(?P<url>.*)$         GET  here   login login login login login login login login login 404   login
 admin:auth_user_password_change   GET  here   login login login login login login login login login ok    login
+admin:auth_user_password_change   GET  abroad login login login login login login login login login 404   login
 # Nothing is deleted in the admin.
 admin:*_delete                    GET  here   login login login login login login login login login 403   login
+admin:*_delete                    GET  abroad login login login login login login login login login 403   login
+# A mission is created when a mission is deployed, not by its administrator.
+admin:crsv_mis_mission_add        GET  -      login login login login login login login login login 403   login
 # Tables of the libraries (groups, devices, lockouts): no Django permission is granted to any role.
 admin:auth_*                      GET  -      login login login login login login login login login 403   login
 admin:auth_*                      GET  here   login login login login login login login login login 403   login
@@ -288,7 +298,10 @@ admin:axes_*                      GET  here   login login login login login logi
 # The product's reference data: accounts, missions, duty stations, the gazetteer, parties, indicators, providers.
 admin:*                           GET  -      login login login login login login login login login ok    login
 admin:*                           GET  here   login login login login login login login login login ok    login
+# Another mission's row does not exist for this administrator: the admin sends them back to its index.
+admin:*                           GET  abroad login login login login login login login login login redir login
 django-admin/*/<path:object_id>/  GET  here   login login login login login login login login login redir login
+django-admin/*/<path:object_id>/  GET  abroad login login login login login login login login login redir login
 """
 
 

@@ -17,6 +17,7 @@ from django.utils import timezone
 from crsv_mis.models import DutyStation, Location, LocationLevel, Mission, Role
 from incidents import alerts, drafts
 from incidents import services as incident_services
+from incidents.alerts import ensure_default_indicators
 from incidents.models import Party
 from lifecycle.models import LegalHold
 from referrals import services as referral_services
@@ -81,6 +82,7 @@ def _abroad():
     users = {role: make_user(f"far_{role.lower()}", role, mission, east if role in ("WPA", "FIELD_REPORTER") else ())
              for role in ("WPA", "SWPA", "MARA_CHAIR", "REFERRAL_FOCAL_POINT", "FIELD_REPORTER")}
     party = Party.objects.create(mission=mission, name="Far Front", party_type="NON_STATE_ARMED_GROUP")
+    ensure_default_indicators(mission)  # a row of each table of the Django admin tied to a mission
     objects = sample_objects(users=users, stations=stations, gazetteer=gazetteer, party=party,
                              make_incident=_incident_maker(users, stations, gazetteer, party))
     objects["party"] = party
@@ -105,6 +107,7 @@ def _admin_rows():
 def build(*, users, stations, gazetteer, party, make_incident):
     """{scope: {kind: object}}."""
     _admin_rows()
+    ensure_default_indicators(stations["north"].mission)
     here = sample_objects(users=users, stations=stations, gazetteer=gazetteer, party=party,
                           make_incident=make_incident)
     here["party"] = party

@@ -210,7 +210,7 @@ def build(users, stations, gazetteer, party, mission, make_incident):
         end(other, by=users["SWPA"] if end is disclosures.refuse else users["WPA"], expected_version=other.version,
             reason=reason)
     archived = make_incident(summary=p("incidents.Incident.summary"))
-    incident_services.archive_incident(archived, by=users["ADMIN"], reason=p("incidents.Incident.archive_reason"))
+    incident_services.archive_incident(archived, by=users["SWPA"], reason=p("incidents.Incident.archive_reason"))
     overwrite_every_row()
     return {"incident": recent, "quarter": quarter, "report": report, "disclosure": disclosure,
             "referral": referral, "alert": alert}

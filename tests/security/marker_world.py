@@ -32,13 +32,14 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from crsv_mis.encryption import EncryptedTextField
-from crsv_mis.models import ApiToken, Location, LocationLevel, Mission
+from crsv_mis.models import ApiToken, Location, LocationLevel, Mission, TOTPDevice
 from incidents import alerts as alert_services
 from incidents import drafts
 from incidents.choices import CrsvFormCode
 from incidents.models import (
     Alert,
     AlertResponse,
+    ArchiveRequest,
     Consent,
     FormOfViolence,
     ImportFile,
@@ -104,6 +105,11 @@ NOT_MARKED = {
     # Why an analysis was reopened, or a report sent back to draft: the world's analysis is a first
     # draft and its report was released straight away.
     (MonthlyAnalysis, "reopen_reason"), (QuarterlyReport, "return_reason"),
+    # Why an administrator asked to archive an incident: the world archives nothing (an archived
+    # record leaves every list; tests/incidents/test_archiving_needs_the_swpas_confirmation.py).
+    (Incident, "archive_reason"), (ArchiveRequest, "reason"),
+    # A second factor's secret, not survivor data: tests/crsv_mis/test_totp_secrets_encrypted_at_rest.py.
+    (TOTPDevice, "key"),
 }
 
 

@@ -4,8 +4,10 @@ object of the access world, and what an answer means (tests/security/access_tabl
 from dataclasses import dataclass
 
 from django.contrib import admin
+from django.db.models import Q
 from django.urls import URLResolver, get_resolver
 
+from crsv_mis.admin import in_mission
 from tests.security.access_table import BAD, CONFLICT, DENIED, EMPTY, HIDDEN, LOGIN, METHOD, NOAUTH, OK, REDIRECT
 from tests.security.access_world import ABROAD, HERE, SOUTH
 from tests.security.urls_of_the_site import _piece
@@ -119,14 +121,23 @@ def url_for(route, scope, objects):
     return route.url(arguments_for(route, scope, objects), query)
 
 
-def admin_object_id(route, world_objects):
-    """The Django admin's object pages get the first row of their model (the admin is not scoped)."""
+def _admin_model(route):
     for model in admin.site._registry:
-        prefix = f"django-admin/{model._meta.app_label}/{model._meta.model_name}/"
-        if route.route.startswith(prefix):
-            first = model.objects.order_by("pk").first()
-            return str(first.pk) if first else "1"
-    return "1"
+        if route.route.startswith(f"django-admin/{model._meta.app_label}/{model._meta.model_name}/"):
+            return model
+    return None
+
+
+def admin_object_id(route, world_objects):
+    """The Django admin's object pages get the first row of their model in the scope's mission (a
+    table tied to no mission: its first row)."""
+    model = _admin_model(route)
+    if model is None:
+        return "1"
+    scope = in_mission(model, world_objects["incident"].mission_id)
+    first = model.objects.filter(scope).order_by("pk").first()
+    assert first is not None or scope == Q(), f"the access world holds no {model._meta.label} in this scope"
+    return str(first.pk) if first else "1"
 
 
 def arguments_for(route, scope, objects):
@@ -151,7 +162,9 @@ def scopes_of(route):
     if not names:
         return (None,)
     if route.is_admin:
-        return (HERE,)
+        # The administrator's own mission, and the other mission for the tables tied to a mission.
+        model = _admin_model(route)
+        return (HERE, ABROAD) if model is not None and in_mission(model, 0) != Q() else (HERE,)
     return ARGUMENTS[route.key][0] if route.key in ARGUMENTS else ()
 
 

@@ -272,8 +272,10 @@ def test_audit_events_never_hold_the_victim_name_or_narrative(incident, users, s
     admin = login(users["ADMIN"])
     admin.post(f"/api/v1/incidents/{incident.reference}/archive/", {"reason": "Duplicate record."},
                content_type="application/json")
-    assert {"incident.create", "incident.view", "incident.change", "incident.list", "incident.archive",
-            "incident.sea_redirected"} <= set(AuditEvent.objects.values_list("action", flat=True))
+    login(users["SWPA"]).post("/incidents/archive/requests/", {
+        "request": incident.archive_requests.get().pk, "decision": "confirm"})
+    assert {"incident.create", "incident.view", "incident.change", "incident.list", "incident.archive_request",
+            "incident.archive", "incident.sea_redirected"} <= set(AuditEvent.objects.values_list("action", flat=True))
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT * FROM crsv_mis_auditevent")

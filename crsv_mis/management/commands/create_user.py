@@ -1,6 +1,10 @@
 """Create an account from the command line, the password read from standard input.
 
     echo "$PASSWORD" | manage.py create_user amina --role HRO --duty-station goma --password-stdin
+
+A data role (crsv_mis.models.DATA_ROLES) is only asked for here, as in the Django admin: an SWPA
+of the mission approves it on the role requests page. The one exception is the mission's first
+SWPA, who has nobody to approve them: given at once, and audited as role.bootstrap.
 """
 
 import sys
@@ -12,8 +16,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.translation import ngettext
 
-from crsv_mis import audit
-from crsv_mis.models import DutyStation, Mission, Role, User
+from crsv_mis import audit, roles
+from crsv_mis.models import DATA_ROLES, DutyStation, Mission, Role, User
 
 
 class Command(BaseCommand):
@@ -47,6 +51,8 @@ class Command(BaseCommand):
                                % {"codes": ", ".join(unknown)})
 
         mission_obj = self._mission(mission, stations)
+        if role in DATA_ROLES and mission_obj is None:
+            raise CommandError(f"The {role} role belongs to a mission: pass --mission or --duty-station.")
 
         password = sys.stdin.readline().rstrip("\r\n")
         if not password:
@@ -58,12 +64,7 @@ class Command(BaseCommand):
             raise CommandError("Password rejected:\n" + "\n".join(f"  - {m}" for m in exc.messages)) from None
 
         with transaction.atomic():
-            user = User.objects.create_user(
-                username=username, password=password, role=role, mission=mission_obj,
-                is_staff=(role == Role.ADMIN),
-            )
-            if stations:
-                user.duty_stations.set(stations)
+            user = User.objects.create_user(username=username, password=password, mission=mission_obj)
             audit.record(
                 "user.create",
                 obj=user,
@@ -74,7 +75,18 @@ class Command(BaseCommand):
                     "mission": mission_obj.code if mission_obj else None,
                 },
             )
-        self.stdout.write(self.style.SUCCESS(f"Created user {username} ({role})."))
+            if role == Role.SWPA and mission_obj and not User.objects.filter(
+                    mission=mission_obj, role=Role.SWPA, is_active=True).exists():
+                user.duty_stations.set(stations)
+                roles.bootstrap_first_swpa(user, mission=mission_obj)
+                grant = None
+            else:
+                grant = roles.assign(user, role=role, mission=mission_obj, duty_stations=stations, by=None)
+        if grant is None:
+            self.stdout.write(self.style.SUCCESS(f"Created user {username} ({role})."))
+        else:
+            self.stdout.write(self.style.SUCCESS(
+                f"Created user {username}; the {role} role awaits the approval of an SWPA of the mission."))
 
     def _mission(self, code, stations):
         if code:

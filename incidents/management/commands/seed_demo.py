@@ -26,8 +26,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from crsv_mis import audit
-from crsv_mis.models import DutyStation, Location, LocationLevel, Mission, Role, User
+from crsv_mis import audit, roles
+from crsv_mis.models import DATA_ROLES, DutyStation, Location, LocationLevel, Mission, Role, User
 from incidents.alerts import ensure_default_indicators
 from incidents.bulk import (
     CONSENT_FIELDS,
@@ -309,17 +309,22 @@ def seed_reference_data(created):
         hashes = dict(zip(to_create, pool.map(lambda name: make_password(demo_password(name)), to_create),
                           strict=True))
     users = {}
-    for username, role, station_codes in USERS:
-        user = existing.get(username)
-        if user is None:
-            user = User.objects.create(
-                username=username, role=role, mission=mission, is_staff=role == Role.ADMIN,
-                first_name="Demo", last_name=str(role.label), password=hashes[username],
-            )
-            created.count(True)
-        if station_codes:
-            user.duty_stations.add(*(stations[c] for c in station_codes))
-        users[username] = user
+    # Demo logins get their roles at once, without an SWPA's approval (crsv_mis/roles.py), each
+    # given role audited.
+    with roles.without_approval():
+        for username, role, station_codes in USERS:
+            user = existing.get(username)
+            if user is None:
+                user = User.objects.create(
+                    username=username, role=role, mission=mission, is_staff=role == Role.ADMIN,
+                    first_name="Demo", last_name=str(role.label), password=hashes[username],
+                )
+                created.count(True)
+                if role in DATA_ROLES:
+                    audit.record("role.seed", obj=user, detail={"role": role, "duty_stations": station_codes})
+            if station_codes:
+                user.duty_stations.add(*(stations[c] for c in station_codes))
+            users[username] = user
 
     return {"mission": mission, "locations": locations, "stations": stations, "parties": parties,
             "users": users, "admin1_pcodes": admin1_pcodes}
