@@ -17,6 +17,8 @@ class VerificationDecision(models.Model):
     """One step in an incident's verification history. Rows are never changed or deleted;
     a revision is a new row pointing at the decision it revises."""
 
+    mission_path = "incident__mission"
+
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="verification_history")
     from_status = models.CharField(max_length=24)
     to_status = models.CharField(max_length=24)
@@ -35,6 +37,8 @@ class VerificationDecision(models.Model):
 
 class VerifierDesignation(models.Model):
     """The MARA chair designates a member who may record verification decisions."""
+
+    mission_path = "mission"
 
     mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="verifier_designations")
@@ -56,6 +60,8 @@ class MeetingFormat(models.TextChoices):
 
 
 class Meeting(models.Model):
+    mission_path = "mission"
+
     mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="mara_meetings")
     date = models.DateField(_("date"))
     format = models.CharField(_("format"), max_length=12, choices=MeetingFormat.choices)
@@ -81,6 +87,8 @@ class AttendeeSex(models.TextChoices):
 class MeetingAttendee(models.Model):
     """A participant: a user of the system or a person from an external organisation."""
 
+    mission_path = "meeting__mission"
+
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendees")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                              related_name="+")
@@ -103,6 +111,8 @@ class ActionStatus(models.TextChoices):
 
 
 class ActionPoint(models.Model):
+    mission_path = "meeting__mission"
+
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="action_points")
     description = models.TextField(_("action"))
     owner = models.CharField(_("owner"), max_length=200)
@@ -135,6 +145,8 @@ class AnalysisStatus(models.TextChoices):
 class MonthlyAnalysis(models.Model):
     """The month's narrative beside its figures. Endorsement freezes a snapshot of the figures;
     reopening an endorsed analysis makes a new revision and keeps the old one."""
+
+    mission_path = "mission"
 
     mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="+")
     month = models.DateField(_("month"), help_text=_("First day of the month."))
@@ -171,6 +183,8 @@ class RecommendationStatus(models.TextChoices):
 
 
 class Recommendation(models.Model):
+    mission_path = "mission"
+
     mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="+")
     analysis = models.ForeignKey(MonthlyAnalysis, on_delete=models.PROTECT, null=True, blank=True,
                                  related_name="tracked_recommendations")
@@ -207,6 +221,8 @@ class CommitmentStatus(models.TextChoices):
 
 
 class Commitment(models.Model):
+    mission_path = "party__mission"
+
     party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="commitments")
     kind = models.CharField(_("type"), max_length=24, choices=CommitmentKind.choices)
     title = models.CharField(_("title"), max_length=300)
@@ -225,6 +241,8 @@ class Commitment(models.Model):
 
 class CommitmentReview(models.Model):
     """A dated implementation review of a commitment."""
+
+    mission_path = "commitment__party__mission"
 
     commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="reviews")
     date = models.DateField(_("date"))
