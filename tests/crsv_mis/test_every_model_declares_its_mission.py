@@ -40,7 +40,7 @@ def test_it_requires_every_declared_path_to_lead_to_the_mission(db):
     mission = Mission.objects.create(code="PATH", name="Path mission")
     wrong = []
     for model in product_models():
-        path = mission_path(model)
+        path = vars(model).get("mission_path")  # one declaring nothing: the test above names it
         if path is None:
             continue
         target = target_of(model, path)
