@@ -51,6 +51,8 @@ class RoleNeedsApproval(PermissionError):
 
 
 class Mission(models.Model):
+    mission_path = "pk"
+
     code = models.SlugField(max_length=16, unique=True, help_text=_("Prefix of incident references."))
     name = models.CharField(max_length=200)
     country = models.ForeignKey("Location", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
@@ -68,6 +70,9 @@ class LocationLevel(models.IntegerChoices):
 
 class Location(models.Model):
     """A node of the gazetteer tree: country > admin1 > admin2 > locality."""
+
+    # Holds no mission's data: the gazetteer, place names shared by the missions, naming no record.
+    mission_path = None
 
     parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
     level = models.PositiveSmallIntegerField(choices=LocationLevel.choices)
@@ -104,6 +109,8 @@ class Location(models.Model):
 
 
 class DutyStation(models.Model):
+    mission_path = "mission"
+
     mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="duty_stations")
     code = models.SlugField(max_length=32, unique=True)
     name = models.CharField(max_length=200)
@@ -117,6 +124,8 @@ class DutyStation(models.Model):
 
 
 class User(AbstractUser):
+    mission_path = "mission"
+
     role = models.CharField(max_length=32, choices=Role.choices)
     mission = models.ForeignKey(Mission, on_delete=models.PROTECT, null=True, blank=True, related_name="users")
     duty_stations = models.ManyToManyField(DutyStation, blank=True, related_name="officers")
@@ -208,6 +217,8 @@ class AuditEvent(models.Model):
     database refuses any later change of it (migration 0010).
     """
 
+    mission_path = "user__mission"
+
     PERSONAL_FIELDS = ("user", "username", "ip", "reason", "detail")
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -251,6 +262,9 @@ class AuditEvent(models.Model):
 class AuditChainHead(models.Model):
     """One row, locked while an event is appended, so the chain never forks."""
 
+    # Holds no mission's data: one hash over the whole trail, naming no record.
+    mission_path = None
+
     last_hash = models.CharField(max_length=64)
 
     def __str__(self):
@@ -268,6 +282,8 @@ class ApiTokenQuerySet(models.QuerySet):
 
 class ApiToken(models.Model):
     """A bearer token for scripts. Only its SHA-256 is stored; it expires and can be revoked."""
+
+    mission_path = "user__mission"
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     key_hash = models.CharField(max_length=64, unique=True)
@@ -365,6 +381,8 @@ class Notification(models.Model):
     Never carries survivor information: a short text (references, kinds, counts), the action it
     asks for and a link. The text and the action are stored in the recipient's language."""
 
+    mission_path = "user__mission"
+
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
     text = models.CharField(max_length=300)
     url = models.CharField(max_length=300, blank=True)
@@ -391,6 +409,9 @@ class QueuedTask(models.Model):
     Sent once the transaction commits; while the broker is down it stays here, unsent, until the
     relay sends it. Arguments are ids and months only, never anything a record says.
     """
+
+    # Holds no mission's data: ids of tasks not yet sent; each task scopes itself to its mission.
+    mission_path = None
 
     task = models.CharField(max_length=200)
     args = models.JSONField(default=list)
