@@ -183,6 +183,8 @@ class RoleGrant(models.Model):
     """A request to give a person a data role at some duty stations. It takes effect when an SWPA
     of the mission other than the requester and the person approves it (crsv_mis/roles.py)."""
 
+    mission_path = "mission"
+
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="role_grants")
     mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="+")
     role = models.CharField(max_length=32, choices=Role.choices)
@@ -217,7 +219,7 @@ class AuditEvent(models.Model):
     database refuses any later change of it (migration 0010).
     """
 
-    mission_path = "user__mission"
+    mission_path = "mission"
 
     PERSONAL_FIELDS = ("user", "username", "ip", "reason", "detail")
 
@@ -321,6 +323,8 @@ class TOTPDevice(TimestampMixin, ThrottlingMixin, Device):
     """A person's authenticator (TOTP), as django-otp's own TOTP device but for its secret, stored
     encrypted: whoever reads the database or a dump does not get everyone's second factor. The
     key is hex text inside the encryption; rotate_encryption_key re-encrypts it with the others."""
+
+    mission_path = "user__mission"
 
     key = EncryptedTextField(default=new_totp_key)
     step = models.PositiveSmallIntegerField(default=30)

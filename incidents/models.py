@@ -218,6 +218,8 @@ class ArchiveRequest(models.Model):
     """An administrator's request to archive an incident, which they name by reference without
     reading it. The incident stays in every list and count until an SWPA of the mission confirms."""
 
+    mission_path = "incident__mission"
+
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="archive_requests")
     reason = EncryptedTextField()  # typed by the administrator: it can name a person
     state = models.CharField(max_length=16, choices=ArchiveRequestState.choices,

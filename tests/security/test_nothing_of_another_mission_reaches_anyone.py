@@ -103,8 +103,6 @@ def test_it_sends_no_role_of_mission_a_anything_of_mission_b(two_missions, role)
         assert set(mw.leaks(received, own)) == set(own)
 
 
-@pytest.mark.xfail(strict=True, reason="the Django admin still lists every mission, and its accounts, offices, parties "
-                   "and providers: its scoping to the administrator's mission is being built on its own branch")
 def test_it_shows_the_administrator_of_mission_a_nothing_of_mission_b_in_the_django_admin(two_missions):
     _received, found = received_of_b("ADMIN", two_missions)
     assert found == {}
