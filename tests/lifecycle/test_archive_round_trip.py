@@ -20,7 +20,7 @@ from tests.lifecycle.conftest import NARRATIVE, VICTIM_NAME, empty_the_database,
 EXPECTED_NON_EMPTY = {
     "incidents.incident", "incidents.victim", "incidents.consent", "incidents.perpetrator", "incidents.alert",
     "incidents.alertresponse", "mara.verificationdecision", "referrals.referral", "referrals.referralstatuschange",
-    "reporting.quarterlyreport", "reporting.reportfile", "guardian.userobjectpermission", "auth.group",
+    "reporting.quarterlyreport", "reporting.reportfile", "auth.group",
     "crsv_mis.auditevent", "crsv_mis.notification",
 }
 
