@@ -118,11 +118,7 @@ class MissionScope:
     def _locations(self):
         location = apps.get_model(LOCATION)
         ids = self._referenced(LOCATION)
-        country = self.mission.country_id
-        if country is not None:
-            ids |= set(self._manager(location).filter(
-                Q(pk=country) | Q(parent_id=country) | Q(parent__parent_id=country)
-                | Q(parent__parent__parent_id=country)).values_list("pk", flat=True))
+        ids |= set(location.objects.db_manager(self.using).of_mission(self.mission).values_list("pk", flat=True))
         # ...and every place above those, so that each row's parent is there too.
         missing = ids
         while missing:
