@@ -68,6 +68,17 @@ class LocationLevel(models.IntegerChoices):
     LOCALITY = 3, _("Locality")
 
 
+class LocationQuerySet(models.QuerySet):
+    def of_mission(self, mission):
+        """The places of `mission`: its country and everything under it. Missions share one
+        gazetteer, so any other place is another mission's (or none's): no incident, alert or
+        choice of a mission may name it."""
+        country = getattr(mission, "country_id", None)
+        if country is None:
+            return self.none()
+        return self.filter(models.Q(pk=country) | models.Q(admin1__parent_id=country))
+
+
 class Location(models.Model):
     """A node of the gazetteer tree: country > admin1 > admin2 > locality."""
 
@@ -81,6 +92,8 @@ class Location(models.Model):
     # Denormalised ancestors so that scoping and grouping need no recursive query.
     admin1 = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     admin2 = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    objects = LocationQuerySet.as_manager()
 
     class Meta:
         ordering = ["level", "name"]
