@@ -6,7 +6,8 @@ counting incident rows, so its cost depends on the number of months and keys, no
 `tests/reporting/test_rollup_agrees_with_direct_counts.py` holds the two to each other.
 
 `scope` is a `Scope` (see scope_for): one mission, with or without information received under an
-information-sharing protocol. Before reading a period, the months of it that a change has marked
+information-sharing protocol, and for the MARA chair and members only the records they may read
+(access.MARA_SHARE). Before reading a period, the months of it that a change has marked
 stale are recounted (rollup.ensure_fresh), so figures are never older than the last change.
 """
 
@@ -30,6 +31,7 @@ INCIDENTS, VICTIMS = stats.INCIDENTS, stats.VICTIMS
 class Scope:
     mission_id: int
     include_isp: bool
+    mara_share_only: bool = False
 
 
 def scope_for(user):
@@ -58,6 +60,8 @@ def cells(scope, start, end, dimensions, statuses=None):
                                    dimension__in=list(dimensions))
     if not scope.include_isp:
         qs = qs.filter(shared_under_isp=False)
+    if scope.mara_share_only:
+        qs = qs.filter(**access.MARA_SHARE)
     if statuses is not None:
         qs = qs.filter(status__in=list(statuses))
     return qs
