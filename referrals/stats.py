@@ -127,13 +127,16 @@ def referral_figures(referrals, start, end, fewest=1):
     return results
 
 
-def period_summary(referrals, start, end):
+def period_summary(referrals, start, end, fewest=1):
     """The same figures as referral_figures for the whole period `start`..`end` at once (a quarter
     in the report): one median over all the period's referrals, never a median of medians.
 
     {"referrals", "survivors_referred", "sent", "provided", "service_provided_percent",
      "by_service": [{"key", "label", "referrals", "provided"}] (every service, zeros included),
-     "median_hours_incident_to_medical_referral", "median_hours_referral_to_service"}
+     "median_hours_incident_to_medical_referral", "median_hours_referral_to_service",
+     "count_incident_to_medical_referral", "count_referral_to_service" (the values behind each median)}
+
+    A share or median over fewer than `fewest` values is None.
     """
     rows = _period_rows(referrals, start, end)
     sent = [row for row in rows if row["status"] != ReferralStatus.PROPOSED]
@@ -152,11 +155,13 @@ def period_summary(referrals, start, end):
         "survivors_referred": len({row["victim_id"] for row in rows if row["consent_given"]}),
         "sent": len(sent),
         "provided": len(provided),
-        "service_provided_percent": round(100 * len(provided) / len(sent), 1) if sent else None,
+        "service_provided_percent": _percent(len(provided), len(sent), fewest),
         "by_service": [{"key": str(service), "label": str(service.label),
                         "referrals": sum(1 for row in rows if row["service"] == service),
                         "provided": sum(1 for row in provided if row["service"] == service)}
                        for service in Service],
-        "median_hours_incident_to_medical_referral": _median(to_medical),
-        "median_hours_referral_to_service": _median(to_service),
+        "median_hours_incident_to_medical_referral": _median(to_medical, fewest),
+        "median_hours_referral_to_service": _median(to_service, fewest),
+        "count_incident_to_medical_referral": len(to_medical),
+        "count_referral_to_service": len(to_service),
     }

@@ -41,9 +41,16 @@ def scope_for(user):
 
 
 def mission_scope(mission_id):
-    """What the quarterly report counts: the mission's active incidents, without information received
-    under an information-sharing protocol (it stays in the human rights compartment)."""
+    """What the SG contribution counts (the SWPA's, who reads every record): the mission's active
+    incidents, without information received under an information-sharing protocol (it stays in the
+    human rights compartment)."""
     return Scope(mission_id=mission_id, include_isp=False)
+
+
+def mara_room_scope(mission_id):
+    """What the quarterly report counts: the records the MARA reads (access.MARA_SHARE). Its MARA room
+    edition shows full counts to the chair and members, so it may count nothing their list leaves out."""
+    return Scope(mission_id=mission_id, include_isp=False, mara_share_only=True)
 
 
 def _unit(unit):

@@ -1,12 +1,12 @@
 """The MARA room counts exactly what it may read.
 
 Attack: the MARA chair reads every figure route for a month (the dashboard, the trends API, the
-referral figures, the monthly analysis, the commitments' party counts) and the MARA's own incident
-list. Had the figures counted an incident whose survivor did not consent to sharing with the MARA, or
-one received under an information-sharing protocol, the count minus the list would rebuild its
-profile month by month (place, site, forms, party, victims). Every figure must equal the one computed
-from the list alone. A median over one referral would give that referral's own time (and its
-incident's date) away: outside layer A it is not shown.
+referral figures, the monthly analysis, the commitments' party counts, the quarterly report's MARA
+room edition) and the MARA's own incident list. Had the figures counted an incident whose survivor
+did not consent to sharing with the MARA, or one received under an information-sharing protocol, the
+count minus the list would rebuild its profile month by month (place, site, forms, party, victims).
+Every figure must equal the one computed from the list alone. A median over one referral would give
+that referral's own time (and its incident's date) away: outside layer A it is not shown.
 """
 
 import datetime
@@ -17,8 +17,11 @@ from django.utils import timezone
 from incidents import services, stats
 from incidents.models import Incident, Party
 from referrals.models import Provider, Referral
+from reporting import quarterly
+from reporting import services as report_services
 from reporting.api import API_GROUP_BY
 from tests.conftest import incident_fields, victim_data
+from tests.reporting.report_fixtures import generate
 
 
 def last_month():
@@ -166,3 +169,29 @@ def test_it_stops_counting_an_incident_once_its_survivor_withdraws_consent(users
         perpetrators=[{"party": None, "party_type": "UNKNOWN", "number": None, "sex": "UNKNOWN"}])
     assert list(listed(client)) == []
     assert client.get("/api/v1/stats/trends/", params).json()["results"] == []
+
+
+def test_it_reports_the_quarter_over_the_listed_incidents_only(users, login, mission, the_month):
+    """The quarterly report's MARA room edition shows full counts to the chair: by month (the trend),
+    province, territory (hotspots), form, party and victim group."""
+    client = login(users["MARA_CHAIR"])
+    incidents = listed(client)
+    year, quarter = quarterly.quarter_of(MONTH)
+    start, end = quarterly.quarter_months(year, quarter)
+    generate(mission, by=users["MARA_CHAIR"], year=year, quarter=quarter)
+    report = report_services.reports_of(users["MARA_CHAIR"]).get(year=year, quarter=quarter)
+    assert report_services.reading_edition(users["MARA_CHAIR"], report) == "MARA_ROOM"
+    shown = report.figures
+    assert shown["totals"] == stats.totals(incidents, start=start, end=end) == {"incidents": 1, "victims": 1}
+    for group_by, rows in shown["by"].items():
+        assert {r["key"]: r["incidents"] for r in rows} == {
+            r["key"]: r["count"] for r in stats.period_counts(incidents, start=start, end=end, group_by=group_by)
+        }, group_by
+    assert [(r["month"], r["incidents"]) for r in shown["trend"]] == [
+        (r["month"], r["incidents"]) for r in stats.trend(incidents, end_month=end, months=quarterly.TREND_MONTHS)]
+    assert shown["hotspots"]["admin2"]["most_incidents"] == stats.hotspots(
+        incidents, start=start, end=end)["most_incidents"]
+    referrals = shown["referrals"]
+    assert referrals["referrals"] == Referral.objects.filter(incident__in=incidents).count() == 1
+    assert referrals["median_hours_incident_to_medical_referral"] is None
+    assert referrals["median_hours_referral_to_service"] is None
