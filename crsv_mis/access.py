@@ -1,7 +1,7 @@
 """The only door to survivor data.
 
 Every queryset of incident or victim data for a person goes through these
-helpers. Layers (DOMAIN.md): A identifying, B de-identified, C aggregates.
+helpers. Layers (docs/domain.md): A identifying, B de-identified, C aggregates.
 """
 
 from django.apps import apps

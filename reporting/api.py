@@ -18,7 +18,7 @@ from incidents.api import MonthField
 from . import figures
 
 # Admin2 (territory) is left out on purpose: figures that leave the MARA room stay at admin1 at
-# most (DOMAIN.md, small cells); territories appear on the dashboard's hotspots only.
+# most (docs/domain.md, small cells); territories appear on the dashboard's hotspots only.
 API_GROUP_BY = ("form", "admin1", "party_type", "party", "victim_group", "verification_status", "site_type")
 
 

@@ -1,6 +1,6 @@
 """Quarterly reports: the rules. Views, the Celery tasks and the management command call these.
 
-Life of a version (DOMAIN.md, "The MARA cycle"):
+Life of a version (docs/domain.md, "The MARA cycle"):
 
     generated (page, command, or the nightly draft once a quarter ends) -> DRAFT
     DRAFT -> APPROVED        SWPA or MARA chair, never the person who generated the version

@@ -132,7 +132,8 @@ def demo_password(username):
     return f"demo-{username}-2026"
 
 
-# ---- distributions (shape from DOMAIN.md "Reference figures")
+# ---- distributions: hundreds to low thousands of incidents a year, most victims women and girls (and
+# always some men and boys), a majority attributed to non-state armed groups
 
 FORM_WEIGHTS = {
     CrsvFormCode.RAPE: 55, CrsvFormCode.ATTEMPTED_RAPE: 10, CrsvFormCode.SEXUAL_SLAVERY: 6,
