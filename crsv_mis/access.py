@@ -70,17 +70,6 @@ def incidents_archivable_by(user):
     return incident_model.objects.filter(mission_id=user.mission_id).active()
 
 
-def victim_fields_visible_to(user):
-    """Field names of a victim this person may receive."""
-    base = frozenset({"code", "sex", "age_years", "age_group", "victim_group", "displacement", "disability"})
-    layer = record_layer(user)
-    if layer == LAYER_A:
-        return base | IDENTIFYING_VICTIM_FIELDS | {"consents"}
-    if layer == LAYER_B:
-        return base - {"age_years"}
-    return frozenset()
-
-
 def sees_identifying_data(user):
     return record_layer(user) == LAYER_A
 
@@ -330,14 +319,6 @@ def can_request_disclosures(user):
 
 def can_approve_disclosures(user):
     return _in_mission(user) and user.role in DISCLOSURE_APPROVERS
-
-
-def incidents_disclosable_by(user):
-    """Incidents `user` may put in a request: those they read (layer A), never information received
-    under an information-sharing protocol (it stays in the human rights compartment)."""
-    if not can_request_disclosures(user):
-        return apps.get_model("incidents", "Incident").objects.none()
-    return incidents_visible_to(user).filter(shared_under_isp=False)
 
 
 def disclosures_visible_to(user):

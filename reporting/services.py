@@ -126,11 +126,6 @@ def released_overview(user):
              "earlier": versions[1:]} for (y, q), versions in quarters.items()]
 
 
-def latest_released(user):
-    overview = released_overview(user)
-    return overview[0]["current"] if overview else None
-
-
 # ---- generating
 
 
