@@ -190,19 +190,19 @@ def alerts_countable_by(user):
 
 
 def referrals_visible_to(user):
-    """Referrals this person may read. A referral focal point sees only the referrals assigned to
-    them (a django-guardian grant per referral), once they have gone out (not while PROPOSED)."""
+    """Referrals this person may read. A referral focal point sees the referrals sent to a provider
+    they are a focal point of now, once sent (not while PROPOSED): taken off the provider, they no
+    longer open its referrals. Nothing is granted per referral, so nothing is left to take back."""
     referral_model = apps.get_model("referrals", "Referral")
     if not user or not user.is_authenticated or not user.is_active or user.mission_id is None:
         return referral_model.objects.none()
     if record_layer(user) == LAYER_A:
         return referral_model.objects.filter(incident__in=incidents_visible_to(user))
     if user.role == Role.REFERRAL_FOCAL_POINT:
-        from guardian.shortcuts import get_objects_for_user
-
-        granted = get_objects_for_user(user, "referrals.view_referral", klass=referral_model,
-                                       accept_global_perms=False)
-        return granted.filter(incident__mission_id=user.mission_id).exclude(status="PROPOSED")
+        return (referral_model.objects
+                .filter(provider__focal_points=user, provider__mission_id=user.mission_id,
+                        incident__mission_id=user.mission_id)
+                .exclude(status="PROPOSED"))
     return referral_model.objects.none()
 
 

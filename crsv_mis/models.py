@@ -51,6 +51,8 @@ class RoleNeedsApproval(PermissionError):
 
 
 class Mission(models.Model):
+    mission_path = "pk"
+
     code = models.SlugField(max_length=16, unique=True, help_text=_("Prefix of incident references."))
     name = models.CharField(max_length=200)
     country = models.ForeignKey("Location", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
@@ -66,8 +68,22 @@ class LocationLevel(models.IntegerChoices):
     LOCALITY = 3, _("Locality")
 
 
+class LocationQuerySet(models.QuerySet):
+    def of_mission(self, mission):
+        """The places of `mission`: its country and everything under it. Missions share one
+        gazetteer, so any other place is another mission's (or none's): no incident, alert or
+        choice of a mission may name it."""
+        country = getattr(mission, "country_id", None)
+        if country is None:
+            return self.none()
+        return self.filter(models.Q(pk=country) | models.Q(admin1__parent_id=country))
+
+
 class Location(models.Model):
     """A node of the gazetteer tree: country > admin1 > admin2 > locality."""
+
+    # Holds no mission's data: the gazetteer, place names shared by the missions, naming no record.
+    mission_path = None
 
     parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="children")
     level = models.PositiveSmallIntegerField(choices=LocationLevel.choices)
@@ -76,6 +92,8 @@ class Location(models.Model):
     # Denormalised ancestors so that scoping and grouping need no recursive query.
     admin1 = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     admin2 = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    objects = LocationQuerySet.as_manager()
 
     class Meta:
         ordering = ["level", "name"]
@@ -104,6 +122,8 @@ class Location(models.Model):
 
 
 class DutyStation(models.Model):
+    mission_path = "mission"
+
     mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="duty_stations")
     code = models.SlugField(max_length=32, unique=True)
     name = models.CharField(max_length=200)
@@ -117,6 +137,8 @@ class DutyStation(models.Model):
 
 
 class User(AbstractUser):
+    mission_path = "mission"
+
     role = models.CharField(max_length=32, choices=Role.choices)
     mission = models.ForeignKey(Mission, on_delete=models.PROTECT, null=True, blank=True, related_name="users")
     duty_stations = models.ManyToManyField(DutyStation, blank=True, related_name="officers")
@@ -174,6 +196,8 @@ class RoleGrant(models.Model):
     """A request to give a person a data role at some duty stations. It takes effect when an SWPA
     of the mission other than the requester and the person approves it (crsv_mis/roles.py)."""
 
+    mission_path = "mission"
+
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="role_grants")
     mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="+")
     role = models.CharField(max_length=32, choices=Role.choices)
@@ -207,6 +231,8 @@ class AuditEvent(models.Model):
     mission's retention period and legal holds govern the event. It is set once, at insertion, and the
     database refuses any later change of it (migration 0010).
     """
+
+    mission_path = "mission"
 
     PERSONAL_FIELDS = ("user", "username", "ip", "reason", "detail")
 
@@ -251,6 +277,9 @@ class AuditEvent(models.Model):
 class AuditChainHead(models.Model):
     """One row, locked while an event is appended, so the chain never forks."""
 
+    # Holds no mission's data: one hash over the whole trail, naming no record.
+    mission_path = None
+
     last_hash = models.CharField(max_length=64)
 
     def __str__(self):
@@ -268,6 +297,8 @@ class ApiTokenQuerySet(models.QuerySet):
 
 class ApiToken(models.Model):
     """A bearer token for scripts. Only its SHA-256 is stored; it expires and can be revoked."""
+
+    mission_path = "user__mission"
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     key_hash = models.CharField(max_length=64, unique=True)
@@ -305,6 +336,8 @@ class TOTPDevice(TimestampMixin, ThrottlingMixin, Device):
     """A person's authenticator (TOTP), as django-otp's own TOTP device but for its secret, stored
     encrypted: whoever reads the database or a dump does not get everyone's second factor. The
     key is hex text inside the encryption; rotate_encryption_key re-encrypts it with the others."""
+
+    mission_path = "user__mission"
 
     key = EncryptedTextField(default=new_totp_key)
     step = models.PositiveSmallIntegerField(default=30)
@@ -365,6 +398,8 @@ class Notification(models.Model):
     Never carries survivor information: a short text (references, kinds, counts), the action it
     asks for and a link. The text and the action are stored in the recipient's language."""
 
+    mission_path = "user__mission"
+
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notifications")
     text = models.CharField(max_length=300)
     url = models.CharField(max_length=300, blank=True)
@@ -391,6 +426,9 @@ class QueuedTask(models.Model):
     Sent once the transaction commits; while the broker is down it stays here, unsent, until the
     relay sends it. Arguments are ids and months only, never anything a record says.
     """
+
+    # Holds no mission's data: ids of tasks not yet sent; each task scopes itself to its mission.
+    mission_path = None
 
     task = models.CharField(max_length=200)
     args = models.JSONField(default=list)

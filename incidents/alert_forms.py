@@ -66,7 +66,7 @@ class AlertForm(forms.Form):
         self.fields["duty_station"].queryset = stations
         self.fields["duty_station"].initial = stations.first()
         self.fields["indicators"].queryset = alerts.indicators_for(user.mission)
-        self.fields["location"].queryset = gazetteer_choices()
+        self.fields["location"].queryset = gazetteer_choices(user.mission)
         self.fields["observed_at"].initial = _now_to_the_minute()
         self.fields["observed_at"].help_text = _("Default: now. Times are %(tz)s.") % {
             "tz": timezone.get_current_timezone_name()}

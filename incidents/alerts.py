@@ -163,6 +163,7 @@ def submit_alert(*, by, duty_station, location, observed_at, description, urgenc
     e-mails by a Celery task after commit. No verification: this is the fast lane."""
     if not access.can_submit_alerts(by) or duty_station.mission_id != by.mission_id:
         raise PermissionDenied
+    services.check_place(duty_station.mission, location)
     with transaction.atomic():
         alert = Alert(
             mission_id=duty_station.mission_id, duty_station=duty_station, reported_by=by,

@@ -202,6 +202,11 @@ class IncidentWriteSerializer(serializers.Serializer):
     victims = VictimWriteSerializer(many=True, allow_empty=False)
     perpetrators = PerpetratorWriteSerializer(many=True, allow_empty=False)
 
+    def validate_location(self, location):
+        if not Location.objects.of_mission(self.context["request"].user.mission).filter(pk=location.pk).exists():
+            raise ValidationError(_("This place is not in the mission's country."))
+        return location
+
     def validate_duty_station(self, station):
         user = self.context["request"].user
         allowed = station.mission_id == user.mission_id and (
@@ -430,5 +435,9 @@ class LocationViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Location.objects.select_related("parent").order_by("level", "name")
     filterset_fields = ["level", "parent"]
     lookup_field = "pcode"
+
+    def get_queryset(self):
+        """The places of the caller's mission only."""
+        return super().get_queryset().of_mission(self.request.user.mission)
 
 

@@ -30,8 +30,11 @@ class LocationChoiceField(forms.ModelChoiceField):
         return obj.path
 
 
-def gazetteer_choices():
-    return Location.objects.filter(level__in=[LocationLevel.ADMIN2, LocationLevel.LOCALITY]).select_related(
+def gazetteer_choices(mission=None):
+    """Territories and localities where an incident or alert of `mission` may be recorded: its
+    country's only (none before a mission is known)."""
+    return Location.objects.of_mission(mission).filter(
+        level__in=[LocationLevel.ADMIN2, LocationLevel.LOCALITY]).select_related(
         "admin1", "admin2"
     ).order_by("admin1__name", "admin2__name", "level", "name")
 
@@ -92,7 +95,7 @@ class IncidentForm(forms.ModelForm):
         self.fields["duty_station"].queryset = stations
         if stations.count() == 1 and not self.instance.pk:
             self.fields["duty_station"].initial = stations.first()
-        self.fields["location"].queryset = gazetteer_choices()
+        self.fields["location"].queryset = gazetteer_choices(user.mission)
         self.fields["forms"].label_from_instance = lambda f: CrsvFormCode(f.code).label
         guidance.attach(self.fields, guidance.INCIDENT)
         if not self.instance.pk:

@@ -33,6 +33,8 @@ from .choices import (
 class Party(models.Model):
     """A named force or group alleged to have committed CRSV."""
 
+    mission_path = "mission"
+
     mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="parties")
     name = models.CharField(max_length=200)
     party_type = models.CharField(max_length=32, choices=PartyType.choices)
@@ -51,6 +53,8 @@ class Party(models.Model):
 
 
 class PartyAlias(models.Model):
+    mission_path = "party__mission"
+
     party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="aliases")
     name = models.CharField(max_length=200)
 
@@ -66,6 +70,9 @@ class PartyAlias(models.Model):
 class FormOfViolence(models.Model):
     """Reference list of forms of CRSV (codes from DOMAIN.md), so incidents can hold several."""
 
+    # Holds no mission's data: the fixed list of forms of violence, the same for every mission.
+    mission_path = None
+
     code = models.CharField(max_length=32, primary_key=True, choices=CrsvFormCode.choices)
 
     class Meta:
@@ -78,6 +85,8 @@ class FormOfViolence(models.Model):
 
 class ReferenceCounter(models.Model):
     """Last sequence number used per mission and year; locked while a reference is taken."""
+
+    mission_path = "mission"
 
     mission = models.ForeignKey(Mission, on_delete=models.CASCADE)
     year = models.PositiveIntegerField()
@@ -96,6 +105,8 @@ class IncidentQuerySet(models.QuerySet):
 
 
 class Incident(models.Model):
+    mission_path = "mission"
+
     mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="incidents")
     duty_station = models.ForeignKey(DutyStation, on_delete=models.PROTECT, related_name="incidents",
                                      verbose_name=_("duty station"))
@@ -207,6 +218,8 @@ class ArchiveRequest(models.Model):
     """An administrator's request to archive an incident, which they name by reference without
     reading it. The incident stays in every list and count until an SWPA of the mission confirms."""
 
+    mission_path = "incident__mission"
+
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="archive_requests")
     reason = EncryptedTextField()  # typed by the administrator: it can name a person
     state = models.CharField(max_length=16, choices=ArchiveRequestState.choices,
@@ -233,6 +246,8 @@ def new_victim_code():
 
 
 class Victim(models.Model):
+    mission_path = "incident__mission"
+
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="victims")
     code = models.CharField(max_length=16, unique=True, default=new_victim_code, editable=False)
     sex = models.CharField(_("sex"), max_length=8, choices=Sex.choices)
@@ -277,6 +292,8 @@ def victim_group_of(sex, age_group):
 class Consent(models.Model):
     """One use the survivor (or, for a child, the caregiver or a best-interest decision) agreed to."""
 
+    mission_path = "victim__incident__mission"
+
     victim = models.ForeignKey(Victim, on_delete=models.CASCADE, related_name="consents")
     kind = models.CharField(max_length=20, choices=ConsentKind.choices)
     given = models.BooleanField(default=False)
@@ -299,6 +316,8 @@ class Consent(models.Model):
 
 
 class Perpetrator(models.Model):
+    mission_path = "incident__mission"
+
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="perpetrators")
     party = models.ForeignKey(Party, on_delete=models.PROTECT, null=True, blank=True, related_name="perpetrations")
     party_type = models.CharField(_("party type"), max_length=32, choices=PartyType.choices)
@@ -338,6 +357,8 @@ class IncidentImport(models.Model):
     needs it. `report` is encrypted too, since its reasons may quote a cell (a place name).
     """
 
+    mission_path = "mission"
+
     mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="+")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -373,6 +394,8 @@ class ImportFile(models.Model):
     the rows as the check read them (JSON, encrypted) until the import; and, in valid-rows mode, the
     "to fix" file of the rows left out. Deleted when the import no longer needs them."""
 
+    mission_path = "incident_import__mission"
+
     incident_import = models.OneToOneField(IncidentImport, on_delete=models.CASCADE, related_name="stored")
     content = EncryptedTextField(blank=True)
     rows = EncryptedTextField(blank=True)
@@ -387,6 +410,8 @@ class ImportFile(models.Model):
 
 class AlertIndicator(models.Model):
     """A mission's configurable list of early-warning indicators."""
+
+    mission_path = "mission"
 
     mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="alert_indicators")
     code = models.SlugField(max_length=48)
@@ -418,6 +443,8 @@ class AlertStatus(models.TextChoices):
 
 class Alert(models.Model):
     """An unverified signal of CRSV risk, routed at once to the duty station's focal points."""
+
+    mission_path = "mission"
 
     mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="alerts")
     duty_station = models.ForeignKey(DutyStation, on_delete=models.PROTECT, related_name="alerts")
@@ -461,6 +488,8 @@ class ResponseKind(models.TextChoices):
 
 
 class AlertResponse(models.Model):
+    mission_path = "alert__mission"
+
     alert = models.ForeignKey(Alert, on_delete=models.CASCADE, related_name="responses")
     kind = models.CharField(_("response"), max_length=16, choices=ResponseKind.choices)
     component = models.CharField(_("component"), max_length=100,
@@ -484,6 +513,8 @@ class IntakeDraft(models.Model):
     when the incident is submitted, when it is discarded, or INTAKE_DRAFT_KEEP_DAYS after its last
     save (incidents.tasks.delete_expired_drafts).
     """
+
+    mission_path = "mission"
 
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="intake_drafts")
     mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="+")

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crsv_mis import audit
-from crsv_mis.models import Role
+from crsv_mis.models import Location, Role
 
 from .choices import ConsentKind
 from .models import (
@@ -132,8 +132,18 @@ def _write_children(incident, *, victims, perpetrators, by):
     refresh_mara_shareable(incident)
 
 
+class PlaceOutsideMission(PermissionDenied):
+    """A place of another mission's country: refused whatever the caller (form, API, import, alert)."""
+
+
+def check_place(mission, location):
+    if location is not None and not Location.objects.of_mission(mission).filter(pk=location.pk).exists():
+        raise PlaceOutsideMission(_("This place is not in the mission's country."))
+
+
 def create_incident(*, by, mission, fields, form_codes, victims, perpetrators, request=None):
     """Record a new incident with its victims, perpetrators and consents, in one transaction."""
+    check_place(mission, fields.get("location"))
     with transaction.atomic():
         incident = Incident(mission=mission, created_by=by, **{k: fields.get(k) for k in INCIDENT_FIELDS})
         incident.coordinates = incident.coordinates or ""
@@ -150,6 +160,7 @@ def create_incident(*, by, mission, fields, form_codes, victims, perpetrators, r
 
 def update_incident(incident, *, by, expected_version, fields, form_codes, victims, perpetrators, request=None):
     """Save an edit only if nobody saved the incident since `expected_version` was read."""
+    check_place(incident.mission, fields.get("location"))
     with transaction.atomic():
         bumped = Incident.objects.filter(pk=incident.pk, version=expected_version, anonymised_at__isnull=True).update(
             version=F("version") + 1

@@ -1,10 +1,12 @@
-"""The mission-closure archive: every record of the mission in one encrypted file that a successor
+"""The mission-closure archive: every record of one mission in one encrypted file that a successor
 office can read with the archive key alone, check without a database, and restore into an empty one.
 
-What is in it: every row of every model of the project apps (crsv_mis, incidents, mara, referrals,
-reporting, lifecycle), found from the installed models so that models added later are archived
-too, plus what those rows need to make sense: auth groups and their permissions, users' groups and
-permissions, django-guardian object grants and the Django admin's change log. Content types and
+What is in it: every row of the mission in every model of the project apps (crsv_mis, incidents,
+mara, referrals, reporting, lifecycle), found from the installed models so that models added later
+are archived too, and nothing of another mission sharing the database (lifecycle/archive_scope.py
+says which rows are the mission's), plus what those rows need to make sense: auth groups and their
+permissions, users' groups and permissions, django-guardian object grants and the Django admin's
+change log. Content types and
 permissions are written by natural key (app label, model, codename), because their ids differ from
 one database to another; a restore maps them to the target's own rows.
 
@@ -21,7 +23,7 @@ depend on the old FIELD_ENCRYPTION_KEYS, and a restore encrypts them again with 
 
 The plaintext inside the sealed container (lifecycle/archive_file.py) is JSON lines:
 
-    {"archive": {...}}                            what, when, by whom, which missions
+    {"archive": {...}}                            what, when, by whom, which mission
     {"model": "incidents.incident", "fields": [...]}
     [1, "DEMO-2026-0001", ...]                    one row: values in the order of "fields"
     {"end": "incidents.incident", "rows": 3, "sha256": "..."}
@@ -56,6 +58,7 @@ from crsv_mis import audit, encryption
 from crsv_mis.models import AuditEvent, Mission
 
 from .archive_file import ArchiveError, Damaged, SealedWriter, plaintext_lines
+from .archive_scope import MissionScope
 
 FORMAT_VERSION = 1
 PROJECT_APPS = ("crsv_mis", "incidents", "mara", "referrals", "reporting", "lifecycle")
@@ -221,12 +224,17 @@ def _line(values):
     return json.dumps(values, ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False).encode()
 
 
-def serialized_rows(model, using, natural_keys, chunk_size=2000):
-    """Yield each row of `model` as its archive line (bytes), in primary-key order."""
+def serialized_rows(model, using, natural_keys, chunk_size=2000, scope=None):
+    """Yield each row of `model` (of the mission of `scope` only, when given) as its archive line
+    (bytes), in primary-key order."""
     fields = _fields(model)
+    attnames = [f.attname for f in fields]
     encoders = [_encoder(f, natural_keys) for f in fields]
-    rows = model._base_manager.using(using).order_by("pk").values_list(*[f.attname for f in fields])
-    for values in rows.iterator(chunk_size=chunk_size):
+    rows = scope.rows(model) if scope is not None else model._base_manager.using(using)
+    transform = scope.transform(model, attnames) if scope is not None else None
+    for values in rows.order_by("pk").values_list(*attnames).iterator(chunk_size=chunk_size):
+        if transform:
+            values = transform(values)
         yield _line([encode(value) for encode, value in zip(encoders, values, strict=True)])
 
 
@@ -269,8 +277,24 @@ def _operator(by):
     return by.username if by is not None else f"system ({getpass.getuser()})"
 
 
-def export(path, key, *, by=None, using=DEFAULT_DB_ALIAS, progress=None):
-    """Write the archive to `path` (never overwriting a file) and return its Summary.
+def archived_mission(code=None, using=DEFAULT_DB_ALIAS):
+    """The mission to archive: the one named by its code, or the only one of the database."""
+    missions = Mission.objects.using(using).order_by("code")
+    if code:
+        found = missions.filter(code=code).first()
+        if found is None:
+            raise ArchiveError(f"No mission with the code {code!r}.")
+        return found
+    found = list(missions[:2])
+    if len(found) != 1:
+        raise ArchiveError("Name the mission to archive by its code: an archive holds one mission "
+                           f"and this database has {missions.count()}.")
+    return found[0]
+
+
+def export(path, key, *, mission=None, by=None, using=DEFAULT_DB_ALIAS, progress=None):
+    """Write the archive of `mission` (the database's only one when not given) to `path` (never
+    overwriting a file) and return its Summary.
 
     The export is audited twice: `archive.export` before the snapshot, so that the archived chain
     ends with the event that made it, and `archive.written` after the file is complete (in the
@@ -278,9 +302,10 @@ def export(path, key, *, by=None, using=DEFAULT_DB_ALIAS, progress=None):
     path = Path(path)
     if path.exists():
         raise ArchiveError(f"{path} already exists; an archive is never overwritten.")
+    mission = mission if isinstance(mission, Mission) else archived_mission(mission, using)
     archive_id = os.urandom(16)
     summary = Summary(archive_id=archive_id.hex())
-    audit.record("archive.export", user=by, detail={"archive": summary.archive_id})
+    audit.record("archive.export", user=by, obj=mission, detail={"archive": summary.archive_id})
     partial = path.with_name(path.name + ".partial")
     try:
         # Created for its owner only, and never over an existing file.
@@ -294,7 +319,7 @@ def export(path, key, *, by=None, using=DEFAULT_DB_ALIAS, progress=None):
                 writer.write(data)
 
             with _snapshot(using):
-                _write_content(put, summary, by, using, progress)
+                _write_content(put, summary, mission, by, using, progress)
             summary.manifest["content_sha256"] = content.hexdigest()
             writer.write(_line({"manifest": summary.manifest}) + b"\n")
             summary.segments = writer.close()
@@ -313,16 +338,16 @@ def export(path, key, *, by=None, using=DEFAULT_DB_ALIAS, progress=None):
     return summary
 
 
-def _write_content(put, summary, by, using, progress):
+def _write_content(put, summary, mission, by, using, progress):
     natural_keys = NaturalKeys(using)
     models = archived_models()
+    scope = MissionScope(mission, models, using)
     summary.header = {
         "format": FORMAT_VERSION,
         "created_at": timezone.now().isoformat(),
         "created_by": _operator(by),
         "database": connections[using].vendor,
-        "missions": [{"code": code, "name": name}
-                     for code, name in Mission.objects.using(using).order_by("code").values_list("code", "name")],
+        "missions": [{"code": mission.code, "name": mission.name}],
         "models": [m._meta.label_lower for m in models],
         "left_out": sorted(LEFT_OUT),
     }
@@ -334,7 +359,7 @@ def _write_content(put, summary, by, using, progress):
         put(_line({"model": label, "fields": [f.attname for f in fields]}))
         digest, count = hashlib.sha256(), 0
         check = chain.checker(label, [f.attname for f in fields])
-        for line in serialized_rows(model, using, natural_keys):
+        for line in serialized_rows(model, using, natural_keys, scope=scope):
             put(line)
             digest.update(line + b"\n")
             count += 1
@@ -356,14 +381,13 @@ def _write_content(put, summary, by, using, progress):
 
 
 def _write_plain_summary(path, summary):
-    """A readable summary beside the archive, for whoever stores it: no survivor data (counts
-    only, no checksums of rows). The authenticated manifest inside the archive is the reference."""
+    """A readable note beside the archive, for whoever stores it: what is needed to tell which file
+    it is and check that it is whole, nothing more. Counts of records would tell how many
+    survivors, incidents or referrals the mission held to anyone without the key; they are in the
+    authenticated manifest inside the archive."""
     plain = {
-        "archive_id": summary.archive_id, "format": FORMAT_VERSION,
-        "created_at": summary.header["created_at"], "created_by": summary.header["created_by"],
-        "missions": summary.header["missions"], "file_sha256": summary.file_sha256,
-        "rows": {label: m["rows"] for label, m in summary.models.items()},
-        "audit_events": summary.audit_events,
+        "archive_id": summary.archive_id, "format": FORMAT_VERSION, "created_at": summary.header["created_at"],
+        "file_sha256": summary.file_sha256,
         "read_with": "manage.py verify_archive / restore_archive and the archive key",
     }
     plain_path = summary_path(path)
@@ -565,9 +589,16 @@ def _check_plain_summary(path, summary):
     except ValueError:
         summary.problems.append(f"{plain_path.name} is not valid JSON")
         return
-    if plain.get("archive_id") != summary.archive_id or plain.get("rows") != {
-            label: m["rows"] for label, m in summary.models.items()}:
+    if plain.get("archive_id") != summary.archive_id or plain.get("file_sha256") != _file_sha256(path):
         summary.problems.append(f"{plain_path.name} does not describe this archive (the archive itself is fine)")
+
+
+def _file_sha256(path):
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 # ---- restore

@@ -22,6 +22,8 @@ class RecordClass(models.TextChoices):
 class RetentionPolicy(models.Model):
     """The mission's period for one class of records, set by the SWPA within RETENTION_LIMITS."""
 
+    mission_path = "mission"
+
     mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="+")
     record_class = models.CharField(max_length=16, choices=RecordClass.choices)
     days = models.PositiveIntegerField()
@@ -44,6 +46,8 @@ class LegalHoldQuerySet(models.QuerySet):
 class LegalHold(models.Model):
     """Keeps an incident, its victims, their referrals and its alerts out of retention (a court
     case, an investigation). The reason may name a case, so it is encrypted."""
+
+    mission_path = "mission"
 
     mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="+")
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="legal_holds")
@@ -78,6 +82,8 @@ class RetentionRun(models.Model):
     `counts` = {class: {"due", "new", "held", "ready", "anonymised"}} (and for the audit trail
     "upto_id": the newest event due when it was listed)."""
 
+    mission_path = "mission"
+
     mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="+")
     dry_run = models.BooleanField(default=False)
     trigger = models.CharField(max_length=16)  # "beat", "command"
@@ -106,6 +112,8 @@ class PlanEntry(models.Model):
     been listed for RETENTION_NOTICE_DAYS; it leaves the plan if a hold is set or it stops being
     due (edited, period lengthened), and its notice starts again if it comes back."""
 
+    mission_path = "mission"
+
     mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="+")
     record_class = models.CharField(max_length=16, choices=RecordClass.choices)
     object_id = models.BigIntegerField()
@@ -125,6 +133,8 @@ class PlanEntry(models.Model):
 class Anonymisation(models.Model):
     """An incident, alert or referral whose identifying fields were destroyed. (Audit events carry
     their own `anonymised_at`.)"""
+
+    mission_path = "mission"
 
     mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="+")
     record_class = models.CharField(max_length=16, choices=RecordClass.choices)

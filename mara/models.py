@@ -18,6 +18,8 @@ class VerificationDecision(models.Model):
     """One step in an incident's verification history. Rows are never changed or deleted;
     a revision is a new row pointing at the decision it revises."""
 
+    mission_path = "incident__mission"
+
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="verification_history")
     from_status = models.CharField(max_length=24)
     to_status = models.CharField(max_length=24)
@@ -36,6 +38,8 @@ class VerificationDecision(models.Model):
 
 class VerifierDesignation(models.Model):
     """The MARA chair designates a member who may record verification decisions."""
+
+    mission_path = "mission"
 
     mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="verifier_designations")
@@ -57,6 +61,8 @@ class MeetingFormat(models.TextChoices):
 
 
 class Meeting(models.Model):
+    mission_path = "mission"
+
     mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="mara_meetings")
     date = models.DateField(_("date"))
     format = models.CharField(_("format"), max_length=12, choices=MeetingFormat.choices)
@@ -82,6 +88,8 @@ class AttendeeSex(models.TextChoices):
 class MeetingAttendee(models.Model):
     """A participant: a user of the system or a person from an external organisation."""
 
+    mission_path = "meeting__mission"
+
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendees")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                              related_name="+")
@@ -104,6 +112,8 @@ class ActionStatus(models.TextChoices):
 
 
 class ActionPoint(models.Model):
+    mission_path = "meeting__mission"
+
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="action_points")
     description = EncryptedTextField(_("action"))
     owner = models.CharField(_("owner"), max_length=200)
@@ -136,6 +146,8 @@ class AnalysisStatus(models.TextChoices):
 class MonthlyAnalysis(models.Model):
     """The month's narrative beside its figures. Endorsement freezes a snapshot of the figures;
     reopening an endorsed analysis makes a new revision and keeps the old one."""
+
+    mission_path = "mission"
 
     mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="+")
     month = models.DateField(_("month"), help_text=_("First day of the month."))
@@ -175,6 +187,8 @@ class RecommendationStatus(models.TextChoices):
 
 
 class Recommendation(models.Model):
+    mission_path = "mission"
+
     mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="+")
     analysis = models.ForeignKey(MonthlyAnalysis, on_delete=models.PROTECT, null=True, blank=True,
                                  related_name="tracked_recommendations")
@@ -211,6 +225,8 @@ class CommitmentStatus(models.TextChoices):
 
 
 class Commitment(models.Model):
+    mission_path = "party__mission"
+
     party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="commitments")
     kind = models.CharField(_("type"), max_length=24, choices=CommitmentKind.choices)
     title = models.CharField(_("title"), max_length=300)
@@ -229,6 +245,8 @@ class Commitment(models.Model):
 
 class CommitmentReview(models.Model):
     """A dated implementation review of a commitment."""
+
+    mission_path = "commitment__party__mission"
 
     commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="reviews")
     date = models.DateField(_("date"))

@@ -30,6 +30,8 @@ class ProviderType(models.TextChoices):
 
 
 class Provider(models.Model):
+    mission_path = "mission"
+
     mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="providers")
     name = models.CharField(_("organisation"), max_length=200)
     provider_type = models.CharField(_("type"), max_length=16, choices=ProviderType.choices)
@@ -51,6 +53,8 @@ class Provider(models.Model):
 
 
 class ProviderService(models.Model):
+    mission_path = "provider__mission"
+
     provider = models.ForeignKey(Provider, on_delete=models.CASCADE, related_name="services")
     service = models.CharField(max_length=16, choices=Service.choices)
     active = models.BooleanField(default=True)
@@ -85,6 +89,8 @@ class Urgency(models.TextChoices):
 
 class Referral(models.Model):
     """A survivor referred to one service at one provider, with the consent for that referral."""
+
+    mission_path = "incident__mission"
 
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="referrals")
     victim = models.ForeignKey(Victim, on_delete=models.PROTECT, related_name="referrals")
@@ -133,6 +139,8 @@ class Referral(models.Model):
 
 
 class ReferralStatusChange(models.Model):
+    mission_path = "referral__incident__mission"
+
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="history")
     from_status = models.CharField(max_length=24, blank=True)
     to_status = models.CharField(max_length=24)
@@ -148,6 +156,8 @@ class ReferralStatusChange(models.Model):
 
 
 class FollowUp(models.Model):
+    mission_path = "referral__incident__mission"
+
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="follow_ups")
     date = models.DateField(_("date"))
     outcome = EncryptedTextField(_("outcome"), max_length=300)

@@ -46,10 +46,10 @@ def is_referrer_side(user, referral):
 
 
 def is_assigned_focal_point(user, referral):
+    """A focal point of the referral's provider now (access.referrals_visible_to says who)."""
     return bool(
         user and user.is_authenticated and user.role == Role.REFERRAL_FOCAL_POINT
         and access.referrals_visible_to(user).filter(pk=referral.pk).exists()
-        and referral.provider.focal_points.filter(pk=user.pk).exists()
     )
 
 
@@ -134,13 +134,6 @@ def _notify_focal_points(referral):
                   action=pgettext_lazy("notification action", "Accept or decline the referral"))
 
 
-def _grant_focal_points(referral):
-    from guardian.shortcuts import assign_perm
-
-    for user in referral.provider.focal_points.filter(is_active=True):
-        assign_perm("referrals.view_referral", user, referral)
-
-
 def change_status(referral, *, by, to, reason="", expected_version=None, request=None, _system=False):
     """Move `referral` to `to`, keeping the step in its history, in one transaction."""
     if to not in S.values:
@@ -182,7 +175,6 @@ def change_status(referral, *, by, to, reason="", expected_version=None, request
                                             changed_by=by, changed_at=now, reason=reason)
         referral.refresh_from_db()
         if to == S.REFERRED:
-            _grant_focal_points(referral)
             _notify_focal_points(referral)
         audit.record("referral.status", user=by, obj=referral, request=request,
                      detail={"from": from_status, "to": to, "version": referral.version})

@@ -55,11 +55,13 @@ def _followup_text(referral_id, due):
 
 
 def _recipients(referral):
-    """The officer in charge and the mission's SWPA users (active accounts only)."""
-    swpa = User.objects.filter(is_active=True, role=Role.SWPA, mission_id=referral.incident.mission_id)
+    """The officer in charge and the mission's SWPA users (active accounts of the referral's mission
+    only: an officer since posted to another mission is told nothing of this one)."""
+    mission_id = referral.incident.mission_id
+    swpa = User.objects.filter(is_active=True, role=Role.SWPA, mission_id=mission_id)
     people = {user.pk: user for user in swpa}
     in_charge = referral.assigned_to or referral.referred_by
-    if in_charge.is_active:
+    if in_charge.is_active and in_charge.mission_id == mission_id:
         people[in_charge.pk] = in_charge
     return [people[pk] for pk in sorted(people)]
 

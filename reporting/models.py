@@ -18,6 +18,8 @@ from crsv_mis.models import Mission
 class StaleMonth(models.Model):
     """A month whose cells may be wrong: written in the transaction of the change that caused it."""
 
+    mission_path = "mission"
+
     mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="+")
     month = models.DateField()
     marked_at = models.DateTimeField(auto_now_add=True)
@@ -30,6 +32,8 @@ class StaleMonth(models.Model):
 
 
 class RollupMonth(models.Model):
+    mission_path = "mission"
+
     mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="+")
     month = models.DateField()
     refreshed_at = models.DateTimeField(null=True)
@@ -44,6 +48,8 @@ class RollupMonth(models.Model):
 
 
 class RollupCell(models.Model):
+    mission_path = "mission"
+
     mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="+")
     month = models.DateField()
     shared_under_isp = models.BooleanField()
@@ -76,6 +82,8 @@ class ReportStatus(models.TextChoices):
 class QuarterlyReport(models.Model):
     """One version of a mission's report for one quarter. Figures are frozen when the version is
     generated; the narrative is edited while it is a draft; a released version never changes."""
+
+    mission_path = "mission"
 
     mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField()
@@ -133,6 +141,8 @@ class ReportFile(models.Model):
     """A released version's files, written once at release so that every download of it is the
     same bytes, with the same checksum."""
 
+    mission_path = "report__mission"
+
     report = models.ForeignKey(QuarterlyReport, on_delete=models.PROTECT, related_name="files")
     edition = models.CharField(max_length=12, choices=Edition.choices)
     format = models.CharField(max_length=4, choices=FileFormat.choices)
@@ -162,6 +172,8 @@ class JobState(models.TextChoices):
 class ReportJob(models.Model):
     """One request to generate a report version, followed on the page while Celery builds it. The
     job makes at most one version, however often its task is retried."""
+
+    mission_path = "mission"
 
     mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField()
@@ -216,6 +228,8 @@ class Disclosure(models.Model):
     commission of inquiry), its decision by the SWPA, and what was sent. Rows are never deleted and a
     decided or sent one never changes (migration 0005)."""
 
+    mission_path = "mission"
+
     mission = models.ForeignKey(Mission, on_delete=models.PROTECT, related_name="+")
     state = models.CharField(max_length=12, choices=DisclosureState.choices, default=DisclosureState.REQUESTED)
     # Every change of state adds one: a decision taken on a page read before another one is refused.
@@ -258,6 +272,8 @@ class Disclosure(models.Model):
 class DisclosureIncident(models.Model):
     """An incident a request asks about. Fixed when the request is made (migration 0005)."""
 
+    mission_path = "disclosure__mission"
+
     disclosure = models.ForeignKey(Disclosure, on_delete=models.PROTECT, related_name="lines")
     incident = models.ForeignKey("incidents.Incident", on_delete=models.PROTECT, related_name="+")
 
@@ -274,6 +290,8 @@ class DisclosedVictim(models.Model):
     """The consent check of one victim at the moment the file was made: in the file or not, and why.
     The victim is kept by their pseudonymous code, not a foreign key: an edit of the incident may
     remove a victim row, and the record of what was sent must outlive it (and must not block the edit)."""
+
+    mission_path = "disclosure__mission"
 
     disclosure = models.ForeignKey(Disclosure, on_delete=models.PROTECT, related_name="victim_checks")
     incident = models.ForeignKey("incidents.Incident", on_delete=models.PROTECT, related_name="+")
@@ -294,6 +312,8 @@ class DisclosureFile(models.Model):
     """What was sent, stored once when the disclosure is recorded as sent. It may hold names and
     contacts, so the bytes are encrypted at rest (Fernet, FIELD_ENCRYPTION_KEYS); `sha256` is the
     checksum of the file as sent (the clear bytes), checked again on every download."""
+
+    mission_path = "disclosure__mission"
 
     disclosure = models.OneToOneField(Disclosure, on_delete=models.PROTECT, related_name="file")
     format = models.CharField(max_length=4, choices=FileFormat.choices)

@@ -114,7 +114,8 @@ class Lookups:
     def __init__(self, mission):
         self.mission = mission
         self.today = timezone.localdate()
-        places = list(Location.objects.filter(level__in=[LocationLevel.ADMIN2, LocationLevel.LOCALITY])
+        places = list(Location.objects.of_mission(mission)
+                      .filter(level__in=[LocationLevel.ADMIN2, LocationLevel.LOCALITY])
                       .select_related("admin1", "admin2"))
         self.by_pcode = {normal(p.pcode): p for p in places}
         self.by_name = defaultdict(list)

@@ -34,7 +34,12 @@ from .columns import BY_KEY, HEADERS, normal
 DATA_SHEET = "Incidents"
 FORMULA = object()  # a cell that held a formula: refused, never read
 NUMBER_LIKE = re.compile(r"^[+-]?\d+([.,]\d+)?$|^[+-]?\d{1,4}[-/.]\d{1,2}([-/.]\d{1,4})?$")
-MAX_ROWS = 200_000
+MAX_ROWS = 200_000  # counting the empty rows between them
+# A cell further right than this, or more consecutive empty rows than this, is refused rather than
+# read: the template has a few dozen columns, and a row's cells, like the list of skipped rows, are
+# sized by the numbers the file declares.
+MAX_COLUMNS = 256
+MAX_GAP = 1_000
 
 
 class FileError(ValueError):
@@ -147,7 +152,7 @@ def read_xlsx(data):
         sheet = Sheet(kind="XLSX")
         header = None
         previous = 0
-        for number, values in xlsx.iter_rows(data, sheet_name):
+        for number, values in xlsx.iter_rows(data, sheet_name, max_columns=MAX_COLUMNS):
             cells = [_xlsx_cell(v) for v in values]
             if header is None:
                 if all(c is None for c in cells):
@@ -156,15 +161,44 @@ def read_xlsx(data):
                 previous = number
                 continue
             # A row with no cell at all is not in the file: the gap is the empty rows.
+            if number - previous - 1 > MAX_GAP:
+                raise FileError(_(
+                    "After row %(row)s the sheet jumps to row %(next)s: more than %(max)s empty rows in a "
+                    "row. Delete the empty rows (or copy the data into the template) and upload the file "
+                    "again.") % {"row": _number(previous), "next": _number(number), "max": _number(MAX_GAP)})
+            _count(sheet, number - previous - 1)
             sheet.skipped.extend(range(previous + 1, number))
             previous = number
             _add_row(sheet, number, header, cells)
+    except xlsx.OutOfBounds as error:
+        raise FileError(_out_of_bounds(error)) from None
     except (xlsx.NotAWorkbook, DefusedXmlException, zipfile.BadZipFile, KeyError, SyntaxError):
         raise FileError(_("This Excel file cannot be opened (it may be damaged or protected by a password). "
                           "Save it again as .xlsx and upload it again.")) from None
     if header is None:
         raise FileError(_("The sheet '%(sheet)s' has no header row.") % {"sheet": sheet_name})
     return sheet
+
+
+def _out_of_bounds(error):
+    if error.impossible:
+        return _("The sheet declares a cell at row %(row)s, column %(column)s, where no spreadsheet has one: "
+                 "the file was not saved by a spreadsheet. Copy the data into the template and upload it "
+                 "again.") % {"row": error.row, "column": error.column or "-"}
+    return _("Row %(row)s has a cell in column %(column)s, far to the right of the template's columns (at "
+             "most %(max)s columns are read). Delete the columns after the template's last one and upload the "
+             "file again.") % {"row": error.row, "column": error.column, "max": MAX_COLUMNS}
+
+
+def _number(n):
+    return formats.number_format(n, use_l10n=True, force_grouping=True)
+
+
+def _count(sheet, more):
+    """Refuse a file of more than MAX_ROWS rows before adding `more` to those read."""
+    if len(sheet.rows) + len(sheet.skipped) + more > MAX_ROWS:
+        raise FileError(_("The file has more than %(max)s rows: split it into several files.")
+                        % {"max": _number(MAX_ROWS)})
 
 
 # ---- both
@@ -197,11 +231,10 @@ def _add_row(sheet, number, header, cells):
             # Something only in columns the template does not have: not an empty row.
             values["_unknown_columns"] = True
         else:
+            _count(sheet, 1)
             sheet.skipped.append(number)
             return
-    if len(sheet.rows) >= MAX_ROWS:
-        raise FileError(_("The file has more than %(max)s rows: split it into several files.")
-                        % {"max": formats.number_format(MAX_ROWS, use_l10n=True, force_grouping=True)})
+    _count(sheet, 1)
     sheet.rows.append((number, values))
 
 

@@ -39,7 +39,7 @@ def example_row(mission):
     values["incident_date"] = (today - datetime.timedelta(days=10)).strftime("%d/%m/%Y")
     values["reported_date"] = (today - datetime.timedelta(days=7)).strftime("%d/%m/%Y")
     values["consent_date"] = values["reported_date"]
-    place = Location.objects.filter(level=LocationLevel.ADMIN2).order_by("pcode").first()
+    place = Location.objects.of_mission(mission).filter(level=LocationLevel.ADMIN2).order_by("pcode").first()
     values["location"] = place.name if place else ""
     station = DutyStation.objects.filter(mission=mission).order_by("code").first()
     values["duty_station"] = station.code if station else ""
@@ -110,7 +110,7 @@ def xlsx(mission):
 
     places = book.create_sheet("Places")
     places.append([_("Place code (pcode)"), _("Name"), _("Level"), _("Path")])
-    for place in (Location.objects.filter(level__in=[LocationLevel.ADMIN2, LocationLevel.LOCALITY])
+    for place in (Location.objects.of_mission(mission).filter(level__in=[LocationLevel.ADMIN2, LocationLevel.LOCALITY])
                   .select_related("admin1", "admin2").order_by("pcode")):
         places.append([neutralise(v) for v in (place.pcode, place.name, str(place.get_level_display()),
                                                place.path)])

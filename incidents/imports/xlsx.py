@@ -14,6 +14,7 @@ including shared formulas), which the caller refuses. Anything else reads as tex
 import datetime
 import io
 import posixpath
+import re
 import zipfile
 
 from defusedxml.ElementTree import iterparse
@@ -23,6 +24,13 @@ from openpyxl.utils.datetime import from_excel
 FORMULA_CELL = object()
 # A zip bomb stops here: a 100,000-row matrix unpacks to about 100 MB.
 MAX_UNPACKED = 1024 * 1024 * 1024
+# A spreadsheet's own limits (Excel's and LibreOffice's): a file declaring a row or a column beyond
+# them was not written by a spreadsheet. Row and column numbers are read from the file, so they are
+# checked before anything is sized by them.
+MAX_ROW = 1_048_576
+MAX_COLUMN = 16_384  # XFD
+ROW_NUMBER = re.compile(r"[0-9]{1,7}")
+COLUMN_LETTERS = re.compile(r"[A-Z]{1,3}")
 REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 STRICT_REL_NS = "{http://purl.oclc.org/ooxml/officeDocument/relationships}id"
 
@@ -31,8 +39,23 @@ class NotAWorkbook(ValueError):
     pass
 
 
+class OutOfBounds(NotAWorkbook):
+    """A row or a cell where no spreadsheet has one (`impossible`), or a cell further right than the
+    caller reads. `row` is the row number as declared (text), `column` the cell's column letters."""
+
+    def __init__(self, row, column="", impossible=True):
+        super().__init__(f"row {row} column {column}")
+        self.row, self.column, self.impossible = row, column, impossible
+
+
 def _local(tag):
     return tag.rsplit("}", 1)[-1]
+
+
+def _row_number(text, column=""):
+    if not ROW_NUMBER.fullmatch(text) or not 0 < int(text) <= MAX_ROW:
+        raise OutOfBounds(text[:20], column)
+    return int(text)
 
 
 def _column_index(letters):
@@ -121,9 +144,12 @@ def sheet_names(data):
         return list(_parts(book)[0])
 
 
-def iter_rows(data, sheet_name=None):
+def iter_rows(data, sheet_name=None, max_columns=MAX_COLUMN):
     """(row number, [cell values]) for each row of the sheet (the first one if not named). A formula
-    cell is FORMULA_CELL; an empty cell None. Rows absent from the file are absent here too."""
+    cell is FORMULA_CELL; an empty cell None. Rows absent from the file are absent here too.
+    A row number beyond a spreadsheet's limits, or a cell beyond `max_columns`, raises OutOfBounds:
+    the list of a row's cells is as long as its last cell's column, so that column is checked first."""
+    max_columns = min(max_columns, MAX_COLUMN)
     try:
         book = zipfile.ZipFile(io.BytesIO(data))
         sheets, shared_path, styles_path = _parts(book)
@@ -143,7 +169,8 @@ def iter_rows(data, sheet_name=None):
             for _event, el in iterparse(f):
                 if not el.tag.endswith("row") or _local(el.tag) != "row":
                     continue
-                number = int(el.get("r", "0"))
+                declared = el.get("r")
+                number = _row_number(declared) if declared is not None else 0
                 cells = []
                 for position, c in enumerate(el):
                     ref = c.get("r")
@@ -151,17 +178,33 @@ def iter_rows(data, sheet_name=None):
                         letters = ref.rstrip("0123456789")
                         index = columns.get(letters)
                         if index is None:
+                            if not COLUMN_LETTERS.fullmatch(letters):
+                                raise OutOfBounds(declared or ref[len(letters):][:20], letters[:20])
                             index = columns[letters] = _column_index(letters)
                         if number == 0:
-                            number = int(ref[len(letters):])
+                            number = _row_number(ref[len(letters):], letters)
                     else:
                         index = position
+                    if index >= max_columns:
+                        raise OutOfBounds(str(number or last + 1), _column_letters(index),
+                                          impossible=index >= MAX_COLUMN)
                     while len(cells) < index:
                         cells.append(None)
                     cells.append(_value(c, strings, dates))
                 last = number or last + 1
+                if last > MAX_ROW:
+                    raise OutOfBounds(str(last))
                 yield last, cells
                 el.clear()
+
+
+def _column_letters(index):
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
 
 
 def _value(c, strings, dates):
@@ -180,7 +223,10 @@ def _value(c, strings, dates):
     if value is None:
         return None
     if kind == "s":
-        return strings[int(value)]
+        try:
+            return strings[int(value)]
+        except (ValueError, IndexError):
+            raise NotAWorkbook("no such shared string") from None
     if kind == "b":
         return value == "1"
     if kind in ("str", "e"):

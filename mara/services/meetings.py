@@ -7,6 +7,7 @@ from collections import Counter
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -163,8 +164,10 @@ def remind_overdue_action_points(today=None):
     due date that passes again, or a point handed to another officer, is reminded again. Returns how
     many notifications this run created."""
     today = today or timezone.localdate()
+    # Only an officer still of the meeting's mission: one since posted elsewhere is told nothing of it.
     overdue = (ActionPoint.objects.filter(status__in=OPEN_ACTION_STATUSES, due_date__lt=today,
-                                          assigned_to__isnull=False, assigned_to__is_active=True)
+                                          assigned_to__isnull=False, assigned_to__is_active=True,
+                                          assigned_to__mission=F("meeting__mission"))
                .select_related("meeting", "assigned_to").order_by("id"))
     created = 0
     for point in overdue:

@@ -16,7 +16,7 @@ def build(users, make_incident):
     audit.record("incident.archive", user=users["SWPA"], obj=second)
     abroad = Mission.objects.create(code="ABRD", name="Other mission")
     outsider = make_user("abroad_wpa", Role.WPA, abroad)
-    audit.record("incident.view", user=outsider, obj=first)
+    audit.record("incident.view", user=outsider, obj=abroad)  # an event of the other mission
     return {"first": first, "second": second, "outsider": outsider}
 
 

@@ -71,7 +71,8 @@ def test_only_the_last_months_are_shown(timed_alert, users):
 
 @pytest.mark.django_db
 def test_alerts_of_another_mission_are_not_counted(timed_alert, users, gazetteer):
-    other = Mission.objects.create(code="OTHER", name="Other mission")
+    # A second mission in the same country: its alerts may name the same places.
+    other = Mission.objects.create(code="OTHER", name="Other mission", country=gazetteer["country"])
     place = Location.objects.create(level=LocationLevel.ADMIN1, name="Elsewhere", pcode="EL01")
     station = DutyStation.objects.create(mission=other, code="elsewhere", name="Elsewhere office", location=place)
     reporter = make_user("other_reporter", Role.FIELD_REPORTER, other, [station])

@@ -41,7 +41,7 @@ def archive_key():
 @pytest.fixture
 def closed_mission(mission, users, stations, gazetteer, party, make_incident):
     """Incidents with victims, consents and perpetrators, verified by the MARA; an alert acknowledged
-    and responded to; a referral sent to a provider (a django-guardian grant); a released quarterly
+    and responded to; a referral sent to a provider with a focal point; a released quarterly
     report with its files; a group with a permission; a second factor and an API token."""
     seed_quarter(make_incident, users, count=3, verified=2)
     child = make_incident(narrative=NARRATIVE, victims=[

@@ -38,12 +38,12 @@ def test_export_with_a_new_key_writes_the_key_apart_and_never_prints_it(recorded
         {"code": "DEMO", "name": "Test mission"}]
 
 
-def test_the_plain_summary_counts_rows_and_holds_no_survivor_data(recorded, archive_key, tmp_path):
+def test_the_plain_summary_identifies_the_file_and_holds_no_survivor_data(recorded, archive_key, tmp_path):
     path = tmp_path / "mission.crsvarc"
     exported = archive.export(path, archive_key)
     text = archive.summary_path(path).read_text()
     plain = json.loads(text)
-    assert plain["rows"]["incidents.incident"] == 1 and plain["rows"]["incidents.victim"] == 1
+    assert set(plain) == {"archive_id", "format", "created_at", "file_sha256", "read_with"}
     assert plain["archive_id"] == exported.archive_id and plain["file_sha256"] == exported.file_sha256
     assert NARRATIVE not in text and VICTIM_NAME not in text and "Testname" not in text
 
@@ -71,7 +71,7 @@ def test_a_plain_summary_that_does_not_match_is_reported(recorded, archive_key, 
     archive.export(path, archive_key)
     plain_path = archive.summary_path(path)
     plain = json.loads(plain_path.read_text())
-    plain["rows"]["incidents.incident"] = 7
+    plain["file_sha256"] = "0" * 64
     plain_path.write_text(json.dumps(plain))
     with pytest.raises(CommandError, match="NOT valid"):
         call_command("verify_archive", str(path), key_file=str(key_file))

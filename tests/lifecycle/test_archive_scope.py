@@ -6,7 +6,7 @@ from django.apps import apps
 from django.contrib.sessions.models import Session
 
 from crsv_mis.models import ApiToken, User
-from lifecycle import archive
+from lifecycle import archive, archive_scope
 from tests.lifecycle.conftest import NARRATIVE, VICTIM_NAME, plaintext
 
 
@@ -24,6 +24,10 @@ def test_every_model_of_the_project_apps_is_archived_but_api_tokens():
 
 def test_every_archived_row_can_be_restored_with_what_the_archive_holds():
     assert archive.scope_problems() == []
+
+
+def test_every_archived_model_has_a_way_to_its_mission():
+    assert archive_scope.unscoped(archive.archived_models()) == []
 
 
 def test_each_model_comes_after_the_models_it_points_to():

@@ -148,7 +148,8 @@ def test_an_edited_audit_event_is_found_even_with_every_checksum_redone(exported
     manifest["content_sha256"] = hashlib.sha256(b"".join(line + b"\n" for line in lines[:-1])).hexdigest()
     lines[-1] = archive._line({"manifest": manifest})
     reseal(exported, archive_key, lines)
-    problems = archive.verify(exported, archive_key).problems
+    # (A resealed file is not the one its plain note names either: that is checked elsewhere.)
+    problems = archive.verify(exported, archive_key, check_plain_summary=False).problems
     assert len(problems) == 1 and "content does not match its hash" in problems[0]
 
 

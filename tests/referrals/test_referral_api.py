@@ -5,7 +5,6 @@ import datetime
 
 import pytest
 from django.utils import timezone
-from guardian.shortcuts import assign_perm
 
 from crsv_mis.models import AuditEvent
 from referrals.models import Provider, Referral
@@ -24,25 +23,30 @@ def clinic(mission):
 
 
 @pytest.fixture
+def legal_aid(mission):
+    return Provider.objects.create(mission=mission, name="API Legal Aid", provider_type="NGO")
+
+
+@pytest.fixture
 def refer(users, clinic):
-    def _refer(incident, service="MEDICAL", status="REFERRED", by="WPA"):
+    def _refer(incident, service="MEDICAL", status="REFERRED", by="WPA", provider=clinic):
         now = timezone.now()
         return Referral.objects.create(
-            incident=incident, victim=incident.victims.first(), service=service, provider=clinic, note=NOTE,
+            incident=incident, victim=incident.victims.first(), service=service, provider=provider, note=NOTE,
             referred_by=users[by], status=status, referred_at=None if status == "PROPOSED" else now,
             consent_given=True, consent_date=now.date(), consent_given_by="SURVIVOR", consent_taken_by=users[by])
     return _refer
 
 
 @pytest.fixture
-def referrals(make_incident, refer):
+def referrals(make_incident, refer, legal_aid):
     north = make_incident()
     south = make_incident(station="south", by="SWPA")
     return {
         "medical": refer(north),
-        "legal": refer(north, service="LEGAL", status="ACCEPTED"),
+        "legal": refer(north, service="LEGAL", status="ACCEPTED", provider=legal_aid),
         "proposed": refer(north, service="PSYCHOSOCIAL", status="PROPOSED"),
-        "south": refer(south, by="SWPA"),
+        "south": refer(south, by="SWPA", provider=legal_aid),
     }
 
 
@@ -91,10 +95,10 @@ def test_list_is_paginated(users, login, referrals):
     assert data["count"] == 4 and {"next", "previous", "results"} <= set(data)
 
 
-def test_focal_point_reads_only_granted_referrals_once_sent_in_the_reduced_form(users, login, referrals):
+def test_focal_point_reads_only_their_providers_referrals_once_sent_in_the_reduced_form(
+        users, login, referrals, clinic):
     focal = users["REFERRAL_FOCAL_POINT"]
-    for key in ("medical", "proposed"):
-        assign_perm("referrals.view_referral", focal, referrals[key])
+    clinic.focal_points.set([focal])
     client = login(focal)
 
     assert ids(client.get("/api/v1/referrals/")) == {referrals["medical"].pk}
@@ -105,15 +109,15 @@ def test_focal_point_reads_only_granted_referrals_once_sent_in_the_reduced_form(
     body = response.content.decode()
     assert referrals["medical"].incident.reference not in body and "API Clinic" not in body
     assert views_of(referrals["medical"]).count() == 1
-    # Never while PROPOSED, never without a grant.
+    # Never while PROPOSED, never another provider's.
     assert client.get(f"/api/v1/referrals/{referrals['proposed'].pk}/").status_code == 404
     assert client.get(f"/api/v1/referrals/{referrals['legal'].pk}/").status_code == 404
 
 
-def test_focal_point_loses_the_note_when_consent_is_withdrawn(users, login, referrals):
+def test_focal_point_loses_the_note_when_consent_is_withdrawn(users, login, referrals, clinic):
     focal = users["REFERRAL_FOCAL_POINT"]
     referral = referrals["medical"]
-    assign_perm("referrals.view_referral", focal, referral)
+    clinic.focal_points.set([focal])
     Referral.objects.filter(pk=referral.pk).update(consent_withdrawn_at=timezone.localdate())
     client = login(focal)
 

@@ -48,7 +48,7 @@ def test_create_proposed_then_send(users, victim, clinic):
     services.change_status(referral, by=users["WPA"], to="REFERRED")
     referral.refresh_from_db()
     assert referral.status == "REFERRED" and referral.referred_at is not None and referral.version == 2
-    assert users["REFERRAL_FOCAL_POINT"].has_perm("referrals.view_referral", referral)
+    assert services.is_assigned_focal_point(users["REFERRAL_FOCAL_POINT"], referral)
 
 
 def test_never_referred_without_consent(users, victim, clinic):

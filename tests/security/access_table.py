@@ -263,7 +263,7 @@ party-detail                      GET  here   401   ok    ok    ok    ok    ok  
 party-detail                      GET  abroad 401   404   404   404   404   404   404   404   404   404   404
 location-list                     GET  -      401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok
 location-detail                   GET  here   401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok
-location-detail                   GET  abroad 401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok
+location-detail                   GET  abroad 401   404   404   404   404   404   404   404   404   404   404
 
 ## The API's schema and docs: signed-in people and token holders only
 api-schema                        GET  -      401   ok    ok    ok    ok    ok    ok    ok    ok    ok    ok
