@@ -60,14 +60,14 @@ PLAIN_SQL = {
         SELECT date_trunc('month', i.incident_date)::date, f.formofviolence_id, COUNT(i.id)
         FROM incidents_incident i
         LEFT JOIN incidents_incident_forms f ON f.incident_id = i.id
-        WHERE i.mission_id = %s AND i.archived_at IS NULL AND NOT i.shared_under_isp
+        WHERE i.mission_id = %s AND i.archived_at IS NULL AND NOT i.shared_under_isp AND i.mara_shareable
           AND i.incident_date >= %s AND i.incident_date < %s
         GROUP BY 1, 2""",
     "victim_group": """
         SELECT date_trunc('month', i.incident_date)::date, v.victim_group, COUNT(DISTINCT i.id)
         FROM incidents_incident i
         LEFT JOIN incidents_victim v ON v.incident_id = i.id
-        WHERE i.mission_id = %s AND i.archived_at IS NULL AND NOT i.shared_under_isp
+        WHERE i.mission_id = %s AND i.archived_at IS NULL AND NOT i.shared_under_isp AND i.mara_shareable
           AND i.incident_date >= %s AND i.incident_date < %s
         GROUP BY 1, 2""",
 }

@@ -63,7 +63,7 @@ from incidents_at_scale import BenchmarkError, load, prepare_database, run, time
 from mara_dashboard import check_same_counts, page, plain_sql, timed  # noqa: E402
 
 # The plain GROUP BYs behind one month's rollup cells (reporting.rollup.count_cells), written by
-# hand: per dimension, (ISP flag, status, key[, second key], name, incidents, victims). Incidents
+# hand: per dimension, (ISP flag, MARA sharing flag, status, key[, second key], name, incidents, victims). Incidents
 # are counted DISTINCT where the victims join meets them once per victim; victims DISTINCT where a
 # perpetrator join can meet a victim twice. Parameters: mission, first day, first day of next month.
 _WHERE = """
@@ -77,40 +77,42 @@ _FORMS = "LEFT JOIN incidents_incident_forms f ON f.incident_id = i.id"
 def _by(key, joins, *, victims_distinct=False, name="NULL"):
     victims = "COUNT(DISTINCT v.id)" if victims_distinct else "COUNT(v.id)"
     return f"""
-        SELECT i.shared_under_isp, i.status, {key}, {name}, COUNT(DISTINCT i.id), {victims}
+        SELECT i.shared_under_isp, i.mara_shareable, i.status, {key}, {name}, COUNT(DISTINCT i.id), {victims}
         FROM incidents_incident i {joins} {_VICTIMS}{_WHERE}
-        GROUP BY 1, 2, 3, 4"""
+        GROUP BY 1, 2, 3, 4, 5"""
 
 
 CELL_SQL = {
     "total": f"""
-        SELECT i.shared_under_isp, i.status, '', NULL, COUNT(i.id), COALESCE(SUM(i.victim_count), 0)
+        SELECT i.shared_under_isp, i.mara_shareable, i.status, '', NULL, COUNT(i.id),
+               COALESCE(SUM(i.victim_count), 0)
         FROM incidents_incident i{_WHERE}
-        GROUP BY 1, 2""",
+        GROUP BY 1, 2, 3""",
     "form": _by("f.formofviolence_id", _FORMS),
     "admin1": _by("l.pcode", "JOIN crsv_mis_location l ON l.id = i.admin1_id", name="l.name"),
     "admin2": _by("l.pcode", "LEFT JOIN crsv_mis_location l ON l.id = i.admin2_id", name="l.name"),
     "party_type": _by("p.party_type", _PERPETRATORS, victims_distinct=True),
     "party": _by("p.party_id", _PERPETRATORS, victims_distinct=True, name="pa.name"),
     "victim_group": f"""
-        SELECT i.shared_under_isp, i.status, v.victim_group, NULL, COUNT(DISTINCT i.id), COUNT(v.id)
+        SELECT i.shared_under_isp, i.mara_shareable, i.status, v.victim_group, NULL, COUNT(DISTINCT i.id),
+               COUNT(v.id)
         FROM incidents_incident i {_VICTIMS}{_WHERE}
-        GROUP BY 1, 2, 3""",
+        GROUP BY 1, 2, 3, 4""",
     "verification_status": _by("i.status", ""),
     "site_type": _by("i.site_type", ""),
     "party_form": _by("concat(p.party_id, '|', f.formofviolence_id)", f"{_PERPETRATORS} {_FORMS}",
                       victims_distinct=True, name="pa.name"),
     "party_victim_group": f"""
-        SELECT i.shared_under_isp, i.status, concat(p.party_id, '|', v.victim_group), pa.name,
+        SELECT i.shared_under_isp, i.mara_shareable, i.status, concat(p.party_id, '|', v.victim_group), pa.name,
                COUNT(DISTINCT i.id), COUNT(DISTINCT v.id)
         FROM incidents_incident i {_PERPETRATORS} {_VICTIMS}{_WHERE}
-        GROUP BY 1, 2, 3, 4""",
+        GROUP BY 1, 2, 3, 4, 5""",
 }
 
 
 def plain_cells(mission_id, month):
     """A call that runs every GROUP BY of CELL_SQL for one month and returns the cells they give,
-    {(dimension, isp, status, key): (incidents, victims)}."""
+    {(dimension, isp, shareable, status, key): (incidents, victims)}."""
     from django.db import connection
 
     from incidents import stats
@@ -120,8 +122,9 @@ def plain_cells(mission_id, month):
         with connection.cursor() as cursor:
             for dimension, sql in CELL_SQL.items():
                 cursor.execute(sql, [mission_id, month, stats.add_months(month, 1)])
-                for isp, status, key, _name, incidents, victims in cursor.fetchall():
-                    cells[(dimension, isp, status, "" if key is None else str(key))] = (incidents, victims)
+                for isp, shareable, status, key, _name, incidents, victims in cursor.fetchall():
+                    cells[(dimension, isp, shareable, status, "" if key is None else str(key))] = (incidents,
+                                                                                                  victims)
         return cells
     return call
 
@@ -130,8 +133,9 @@ def rollup_cells(mission_id, month):
     from reporting.models import RollupCell
 
     rows = RollupCell.objects.filter(mission_id=mission_id, month=month).values_list(
-        "dimension", "shared_under_isp", "status", "key", "incidents", "victims")
-    return {(d, isp, status, key): (incidents, victims) for d, isp, status, key, incidents, victims in rows}
+        "dimension", "shared_under_isp", "mara_shareable", "status", "key", "incidents", "victims")
+    return {(d, isp, shareable, status, key): (incidents, victims)
+            for d, isp, shareable, status, key, incidents, victims in rows}
 
 
 def seconds_of(call, repeat):

@@ -1,7 +1,7 @@
 """The only door to survivor data.
 
 Every queryset of incident or victim data for a person goes through these
-helpers. Layers (DOMAIN.md): A identifying, B de-identified, C aggregates.
+helpers. Layers (docs/domain.md): A identifying, B de-identified, C aggregates.
 """
 
 from django.apps import apps
@@ -22,6 +22,13 @@ INTAKE_ROLES = frozenset({Role.WPA, Role.HRO, Role.SWPA, Role.FIELD_REPORTER})
 # Fields that identify a survivor or a place (layer A); never sent below it.
 IDENTIFYING_INCIDENT_FIELDS = frozenset({"narrative", "coordinates", "location"})
 IDENTIFYING_VICTIM_FIELDS = frozenset({"name", "contact", "previously_interviewed_by"})
+
+
+# What the MARA reads of a mission's incidents: de-identified records whose survivors consented to
+# sharing, outside any information-sharing protocol (that stays in the human rights compartment).
+# One filter for the records, the counts made of them and the rollup cells (which carry both fields),
+# so that no figure shown in the MARA room counts a record the MARA cannot open.
+MARA_SHARE = {"mara_shareable": True, "shared_under_isp": False}
 
 
 def record_layer(user):
@@ -52,9 +59,7 @@ def incidents_visible_to(user):
     if user.role in (Role.WPA, Role.HRO):
         # A list of ids, not a subquery: the planner then uses the partial station index.
         return qs.filter(duty_station__in=list(user.duty_stations.values_list("pk", flat=True)))
-    # MARA: de-identified records whose survivors consented to sharing, outside any
-    # information-sharing protocol (that stays in the human rights compartment).
-    return qs.filter(mara_shareable=True, shared_under_isp=False)
+    return qs.filter(**MARA_SHARE)
 
 
 def incidents_archivable_by(user):
@@ -63,17 +68,6 @@ def incidents_archivable_by(user):
     if not user.is_authenticated or user.role != Role.ADMIN or user.mission_id is None:
         return incident_model.objects.none()
     return incident_model.objects.filter(mission_id=user.mission_id).active()
-
-
-def victim_fields_visible_to(user):
-    """Field names of a victim this person may receive."""
-    base = frozenset({"code", "sex", "age_years", "age_group", "victim_group", "displacement", "disability"})
-    layer = record_layer(user)
-    if layer == LAYER_A:
-        return base | IDENTIFYING_VICTIM_FIELDS | {"consents"}
-    if layer == LAYER_B:
-        return base - {"age_years"}
-    return frozenset()
 
 
 def sees_identifying_data(user):
@@ -99,13 +93,20 @@ def can_read_fine_aggregates(user):
 
 
 def aggregate_scope(user):
-    """Which incidents are counted in figures shown to this person, as {"mission_id",
-    "include_isp"}, or None: active records of their mission; information received under an
-    information-sharing protocol is counted only for the human rights compartment (SWPA). The
-    rollup (reporting.figures) and incidents_countable_by both read it."""
+    """Which incidents are counted in figures shown to this person, as {"mission_id", "include_isp",
+    "mara_share_only"}, or None. Active records of their mission, and:
+
+    - the SWPA, who reads every record, counts every one;
+    - the MARA chair and members count exactly the records they read (MARA_SHARE): a count over more
+      would give a withheld record away as the count minus the list;
+    - leadership reads no record: its figures leave the room through small-cell suppression and count
+      everything outside information-sharing protocols (those stay in the human rights compartment).
+
+    The rollup (reporting.figures) and incidents_countable_by both read it."""
     if not can_read_aggregates(user) or user.mission_id is None:
         return None
-    return {"mission_id": user.mission_id, "include_isp": user.role == Role.SWPA}
+    mara = user.role in DEIDENTIFIED_ROLES
+    return {"mission_id": user.mission_id, "include_isp": user.role == Role.SWPA, "mara_share_only": mara}
 
 
 def incidents_countable_by(user):
@@ -117,7 +118,18 @@ def incidents_countable_by(user):
     qs = incident_model.objects.filter(mission_id=scope["mission_id"]).active()
     if not scope["include_isp"]:
         qs = qs.filter(shared_under_isp=False)
+    if scope["mara_share_only"]:
+        qs = qs.filter(**MARA_SHARE)
     return qs
+
+
+def incidents_counted_in_mara_room(user):
+    """What the working group's own documents count (the monthly analysis): the records the MARA reads,
+    whoever in the MARA room (the SWPA included) looks at them."""
+    incident_model = apps.get_model("incidents", "Incident")
+    if not can_read_fine_aggregates(user) or user.mission_id is None:
+        return incident_model.objects.none()
+    return incident_model.objects.filter(mission_id=user.mission_id, **MARA_SHARE).active()
 
 
 # ---- Early-warning alerts (the fast lane)
@@ -289,8 +301,7 @@ def incidents_for_deidentified_export(user):
     incident_model = apps.get_model("incidents", "Incident")
     if not can_export_deidentified(user):
         return incident_model.objects.none()
-    return incident_model.objects.filter(mission_id=user.mission_id, mara_shareable=True,
-                                         shared_under_isp=False).active()
+    return incident_model.objects.filter(mission_id=user.mission_id, **MARA_SHARE).active()
 
 
 # ---- Disclosures to outside bodies (reporting.disclosures). Begin of the disclosure section.
@@ -308,14 +319,6 @@ def can_request_disclosures(user):
 
 def can_approve_disclosures(user):
     return _in_mission(user) and user.role in DISCLOSURE_APPROVERS
-
-
-def incidents_disclosable_by(user):
-    """Incidents `user` may put in a request: those they read (layer A), never information received
-    under an information-sharing protocol (it stays in the human rights compartment)."""
-    if not can_request_disclosures(user):
-        return apps.get_model("incidents", "Incident").objects.none()
-    return incidents_visible_to(user).filter(shared_under_isp=False)
 
 
 def disclosures_visible_to(user):

@@ -27,7 +27,7 @@ from .models import Alert, AlertIndicator, AlertResponse, AlertStatus, AlertUrge
 
 logger = logging.getLogger(__name__)
 
-# Seeded for every mission (DOMAIN.md, "Two lanes"); the ADMIN edits them in the Django admin.
+# Seeded for every mission (docs/domain.md, "Two lanes"); the ADMIN edits them in the Django admin.
 # Labels are stored in English and shown through gettext, so the defaults read in French too
 # while labels an administrator types are shown as typed.
 DEFAULT_INDICATORS = [

@@ -1,4 +1,4 @@
-"""Reference codes from DOMAIN.md. Codes are stable; labels are translated."""
+"""Reference codes from docs/domain.md. Codes are stable; labels are translated."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

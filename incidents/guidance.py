@@ -1,4 +1,4 @@
-"""Guidance under each intake field: what never to record there, and why (DOMAIN.md, safety rules).
+"""Guidance under each intake field: what never to record there, and why (docs/domain.md, safety rules).
 
 What to record is each field's help_text (incidents/forms.py); this map adds the other two parts.
 field.html renders all three in the element the input's aria-describedby points to, so a screen

@@ -68,7 +68,7 @@ class PartyAlias(models.Model):
 
 
 class FormOfViolence(models.Model):
-    """Reference list of forms of CRSV (codes from DOMAIN.md), so incidents can hold several."""
+    """Reference list of forms of CRSV (codes from docs/domain.md), so incidents can hold several."""
 
     # Holds no mission's data: the fixed list of forms of violence, the same for every mission.
     mission_path = None

@@ -22,6 +22,7 @@ from .models import (
     ReferenceCounter,
     Victim,
 )
+from .sharing import shareable_with_mara
 from .signals import send_changed
 
 VICTIM_FIELDS = ("sex", "age_years", "age_group", "displacement", "disability", "name", "contact",
@@ -103,10 +104,10 @@ def _save_consents(victim, data, *, by):
 
 
 def refresh_mara_shareable(incident):
-    victims = list(incident.victims.prefetch_related("consents"))
-    shareable = bool(victims) and all(
-        any(c.kind == ConsentKind.SHARE_MARA and c.active for c in v.consents.all()) for v in victims
-    )
+    victims = incident.victims.prefetch_related("consents")
+    shareable = shareable_with_mara(
+        shared_under_isp=incident.shared_under_isp,
+        consents_per_victim=[{c.kind for c in v.consents.all() if c.active} for v in victims])
     Incident.objects.filter(pk=incident.pk).update(mara_shareable=shareable)
     incident.mara_shareable = shareable
 

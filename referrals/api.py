@@ -176,6 +176,8 @@ class ReferralStatsView(APIView):
         description="For the MARA room and the SWPA: survivors referred with consent, referrals by service and "
                     "status, the share with service provided and median times (hours), per month the referral "
                     "was recorded and per duty station, over the referrals of the incidents the caller may count. "
+                    "For the MARA chair and members, a share or median over fewer referrals than the small-cell "
+                    "threshold is null (one referral's own time would show). "
                     "Not paginated: at most 60 months.",
         parameters=[ReferralStatsQuerySerializer],
         responses={
@@ -188,7 +190,7 @@ class ReferralStatsView(APIView):
         query = ReferralStatsQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         start, end = query.validated_data["from"], query.validated_data["to"]
-        results = stats.referral_figures(stats.referrals_countable_by(request.user), start, end)
+        results = stats.referral_figures_for(request.user, start, end)
         period = {"from": incident_stats.month_key(start), "to": incident_stats.month_key(end)}
         audit.record("stats.referrals_view", request=request, detail={"api": True, **period})
         return Response({**period, "results": results})

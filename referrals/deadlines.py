@@ -1,4 +1,4 @@
-"""Time-critical medical care after rape (DOMAIN.md, "Referrals"): post-exposure prophylaxis
+"""Time-critical medical care after rape (docs/domain.md, "Referrals"): post-exposure prophylaxis
 (PEP) within 72 hours of the incident, emergency contraception within 120 hours.
 
 An incident has only a date (no time), so a deadline is counted from the **start** of the

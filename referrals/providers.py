@@ -1,4 +1,4 @@
-"""The provider directory and the service gaps (DOMAIN.md, "Referrals").
+"""The provider directory and the service gaps (docs/domain.md, "Referrals").
 
 - The directory lists the providers of the person's mission: type, services offered (active ones),
   areas covered, availability. The contact (encrypted at rest) is shown only to WPA, HRO and SWPA;

@@ -15,6 +15,9 @@ Conventions (see also incidents.stats, whose month helpers these reuse):
   (the earliest possible moment, as in referrals.deadlines, so the figure errs long) to
   `referred_at`; only incidents dated to the day. Median hours from referral to service:
   `referred_at` to `service_provided_at`. Both None without values.
+- Outside layer A (the MARA room reads no referral), a median or share computed over fewer values
+  than the small-cell threshold is None: a median over one referral is that referral's own time, and
+  with its month and duty station it pins the incident date (referral_figures_for).
 - One SQL query fetches the period's referrals (a few columns each); grouping and the medians
   are computed in Python over those values: referrals are counted in hundreds per month, and a
   median is not portable SQL (SQLite has none).
@@ -25,7 +28,7 @@ import datetime
 import statistics
 from collections import defaultdict
 
-from crsv_mis import access
+from crsv_mis import access, disclosure
 from incidents.choices import DatePrecision
 from incidents.stats import add_months, month_key, month_start
 
@@ -51,8 +54,23 @@ def _hours(later, earlier):
     return (later - earlier).total_seconds() / 3600
 
 
-def _median(values):
-    return round(statistics.median(values), 1) if values else None
+def _median(values, fewest=1):
+    return round(statistics.median(values), 1) if values and len(values) >= fewest else None
+
+
+def _percent(part, whole, fewest=1):
+    return round(100 * part / whole, 1) if whole and whole >= fewest else None
+
+
+def fewest_values_for(user):
+    """How many values a median or share shown to this person stands on at least: any number in
+    layer A, who reads the referrals themselves; the small-cell threshold for everyone else."""
+    return 1 if access.sees_identifying_data(user) else disclosure.threshold()
+
+
+def referral_figures_for(user, start, end):
+    """referral_figures over what this person may count, as they may see it."""
+    return referral_figures(referrals_countable_by(user), start, end, fewest=fewest_values_for(user))
 
 
 def _provided(row):
@@ -71,9 +89,10 @@ def _period_rows(referrals, start, end):
     )
 
 
-def referral_figures(referrals, start, end):
+def referral_figures(referrals, start, end, fewest=1):
     """Per month and duty station: survivors referred with consent, referrals by service and
-    status, share with service provided and the two medians (see the module docstring)."""
+    status, share with service provided and the two medians (see the module docstring); a share or
+    median over fewer than `fewest` values is None."""
     groups = defaultdict(list)
     for row in _period_rows(referrals, start, end):
         created = row["created_at"].astimezone(datetime.UTC)
@@ -101,20 +120,23 @@ def referral_figures(referrals, start, end):
             "survivors_referred": len({row["victim_id"] for row in rows if row["consent_given"]}),
             "by_service_status": [{"service": service, "status": status, "count": count}
                                   for (service, status), count in sorted(by_service_status.items())],
-            "service_provided_percent": round(100 * sum(map(_provided, sent)) / len(sent), 1) if sent else None,
-            "median_hours_incident_to_medical_referral": _median(to_medical),
-            "median_hours_referral_to_service": _median(to_service),
+            "service_provided_percent": _percent(sum(map(_provided, sent)), len(sent), fewest),
+            "median_hours_incident_to_medical_referral": _median(to_medical, fewest),
+            "median_hours_referral_to_service": _median(to_service, fewest),
         })
     return results
 
 
-def period_summary(referrals, start, end):
+def period_summary(referrals, start, end, fewest=1):
     """The same figures as referral_figures for the whole period `start`..`end` at once (a quarter
     in the report): one median over all the period's referrals, never a median of medians.
 
     {"referrals", "survivors_referred", "sent", "provided", "service_provided_percent",
      "by_service": [{"key", "label", "referrals", "provided"}] (every service, zeros included),
-     "median_hours_incident_to_medical_referral", "median_hours_referral_to_service"}
+     "median_hours_incident_to_medical_referral", "median_hours_referral_to_service",
+     "count_incident_to_medical_referral", "count_referral_to_service" (the values behind each median)}
+
+    A share or median over fewer than `fewest` values is None.
     """
     rows = _period_rows(referrals, start, end)
     sent = [row for row in rows if row["status"] != ReferralStatus.PROPOSED]
@@ -133,11 +155,13 @@ def period_summary(referrals, start, end):
         "survivors_referred": len({row["victim_id"] for row in rows if row["consent_given"]}),
         "sent": len(sent),
         "provided": len(provided),
-        "service_provided_percent": round(100 * len(provided) / len(sent), 1) if sent else None,
+        "service_provided_percent": _percent(len(provided), len(sent), fewest),
         "by_service": [{"key": str(service), "label": str(service.label),
                         "referrals": sum(1 for row in rows if row["service"] == service),
                         "provided": sum(1 for row in provided if row["service"] == service)}
                        for service in Service],
-        "median_hours_incident_to_medical_referral": _median(to_medical),
-        "median_hours_referral_to_service": _median(to_service),
+        "median_hours_incident_to_medical_referral": _median(to_medical, fewest),
+        "median_hours_referral_to_service": _median(to_service, fewest),
+        "count_incident_to_medical_referral": len(to_medical),
+        "count_referral_to_service": len(to_service),
     }

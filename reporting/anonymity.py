@@ -7,10 +7,11 @@ were (their groups: women, men, girls, boys, unknown) and who the perpetrators w
 parties). Verification status, conflict nexus and source are what the file teaches, not what picks a
 row, so they are left as they are.
 
-Generalisation is global and follows a fixed ladder, coarsest last; the first step at which at most
-`SUPPRESSION_BUDGET` of the rows sit in a group smaller than k is kept, and the rows still in such
-groups are left out of the file (local suppression). The steps taken, k, the smallest group and the
-rows left out are stated in the file's notes.
+Generalisation is global: each quasi-identifier has its own published hierarchy (dates: month,
+quarter, year, withheld; places: territory, province, withheld; ...), and the one with the most
+distinct values goes one step coarser at a time until at most `SUPPRESSION_BUDGET` of the rows sit in
+a group smaller than k; the rows still in such groups are left out of the file (local suppression).
+The steps taken, k, the smallest group and the rows left out are stated in the file's notes.
 
 Rows go out sorted by their shown values: the order of the file says nothing the cells do not (an
 order by date would let a reader who knows the day pick the row by its position).
@@ -113,23 +114,27 @@ def _perpetrators_withheld(r):
     return dataclasses.replace(r, perpetrator_types=(WITHHELD,))
 
 
-# Each step adds to those before it.
-LADDER = (
-    (_("places to the province (territory withheld)"), _territory_withheld),
-    (_("dates to the quarter"), _to_the_quarter),
-    (_("victims counted in bands (1, 2-4, 5+)"), _victims_banded),
-    (_("named parties withheld (types of perpetrator kept)"), _parties_withheld),
-    (_("type of site withheld"), _site_withheld),
-    (_("forms of violence grouped as rape and other forms"), _forms_grouped),
-    (_("dates to the year"), _to_the_year),
-    (_("victim groups withheld"), _victim_groups_withheld),
-    (_("forms of violence withheld"), _forms_withheld),
-    (_("number of victims withheld"), _victims_withheld),
-    (_("province withheld"), _province_withheld),
-    (_("dates withheld"), _dates_withheld),
-    # Past this step every row looks the same: a file of fewer than k incidents holds none.
-    (_("types of perpetrator withheld"), _perpetrators_withheld),
-)
+# Each quasi-identifier's own steps, finest first: (what the step does, the step).
+HIERARCHIES = {
+    "dates": ((_("dates to the quarter"), _to_the_quarter), (_("dates to the year"), _to_the_year),
+              (_("dates withheld"), _dates_withheld)),
+    "place": ((_("places to the province (territory withheld)"), _territory_withheld),
+              (_("province withheld"), _province_withheld)),
+    "site": ((_("type of site withheld"), _site_withheld),),
+    "forms": ((_("forms of violence grouped as rape and other forms"), _forms_grouped),
+              (_("forms of violence withheld"), _forms_withheld)),
+    "victims": ((_("victims counted in bands (1, 2-4, 5+)"), _victims_banded),
+                (_("number of victims withheld"), _victims_withheld),
+                (_("victim groups withheld"), _victim_groups_withheld)),
+    "parties": ((_("named parties withheld (types of perpetrator kept)"), _parties_withheld),
+                (_("types of perpetrator withheld"), _perpetrators_withheld)),
+}
+# What each quasi-identifier reads of a record, to count its distinct values.
+VALUES = {
+    "dates": lambda r: (r.month, r.reported), "place": lambda r: (r.province, r.territory),
+    "site": lambda r: r.site, "forms": lambda r: r.forms, "victims": lambda r: (r.victims, r.groups),
+    "parties": lambda r: (r.perpetrator_types, r.parties),
+}
 
 
 @dataclasses.dataclass
@@ -147,18 +152,26 @@ def group_sizes(records):
 
 def anonymise(pairs, k_value=None):
     """`pairs`: [(Record, other values)]. The rows generalised and suppressed until every combination
-    of quasi-identifiers is held by at least k rows."""
+    of quasi-identifiers is held by at least k rows.
+
+    At each step the quasi-identifier with the most distinct values still shown goes one step coarser
+    along its own hierarchy (the Datafly heuristic: it spares the attributes that split the rows
+    least), until at most SUPPRESSION_BUDGET of the rows sit in groups under k; those are left out."""
     k_value = k() if k_value is None else k_value
     records = [record for record, _rest in pairs]
+    level = dict.fromkeys(HIERARCHIES, 0)
     steps = []
-    for label, step in ((None, None), *LADDER):
-        if step is not None:
-            records = [step(r) for r in records]
-            steps.append(str(label))
+    while True:
         sizes = group_sizes(records)
         small = sum(1 for r in records if sizes[r] < k_value)
-        if small <= SUPPRESSION_BUDGET * len(records):
+        open_ = [name for name in HIERARCHIES if level[name] < len(HIERARCHIES[name])]
+        if small <= SUPPRESSION_BUDGET * len(records) or not open_:
             break
+        name = max(open_, key=lambda n: (len({VALUES[n](r) for r in records}), -list(HIERARCHIES).index(n)))
+        label, step = HIERARCHIES[name][level[name]]
+        level[name] += 1
+        records = [step(r) for r in records]
+        steps.append(str(label))
     kept = [(r, rest) for r, (_old, rest) in zip(records, pairs, strict=True) if sizes[r] >= k_value]
     kept.sort(key=lambda row: _sort_key(row))
     kept_sizes = group_sizes([r for r, _rest in kept])

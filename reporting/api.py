@@ -18,7 +18,7 @@ from incidents.api import MonthField
 from . import figures
 
 # Admin2 (territory) is left out on purpose: figures that leave the MARA room stay at admin1 at
-# most (DOMAIN.md, small cells); territories appear on the dashboard's hotspots only.
+# most (docs/domain.md, small cells); territories appear on the dashboard's hotspots only.
 API_GROUP_BY = ("form", "admin1", "party_type", "party", "victim_group", "verification_status", "site_type")
 
 
@@ -81,9 +81,10 @@ class TrendsView(APIView):
                     "incidents of the caller's mission. For the MARA room only (MARA chair, MARA members, "
                     "SWPA): the counts are exact, small ones included, so every other role, leadership "
                     "included, gets 403 (leadership reads the dashboard and the released reports, where small "
-                    "counts are suppressed). The MARA chair and members do not count information received "
-                    "under an information-sharing protocol; the SWPA does. Archived incidents are never "
-                    "counted. Not paginated: at most 60 months.",
+                    "counts are suppressed). The MARA chair and members count exactly the records they "
+                    "read: neither information received under an information-sharing protocol nor records "
+                    "whose survivors did not consent to sharing with the MARA; the SWPA counts every record. "
+                    "Archived incidents are never counted. Not paginated: at most 60 months.",
         parameters=[TrendsQuerySerializer],
         responses={
             200: TrendsSerializer,

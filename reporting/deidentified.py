@@ -1,4 +1,4 @@
-"""The de-identified data set (DOMAIN.md, "Survivor safety rules", layer B): one row per incident for
+"""The de-identified data set (docs/domain.md, "Survivor safety rules", layer B): one row per incident for
 the MARA room's own analysis, as CSV or XLSX.
 
 What it holds and what it never holds:

@@ -1,6 +1,6 @@
 """Disclosures to outside bodies: the rules. Views call these; nothing else writes a Disclosure.
 
-DOMAIN.md ("Survivor safety rules"): disclosures to national police, military or justice are recorded,
+docs/domain.md ("Survivor safety rules"): disclosures to national police, military or justice are recorded,
 and what is sent is checked against consent. Life of a request:
 
     REQUESTED   a WPA, HRO or the SWPA asks: what (groups of fields, DisclosureItem), to whom

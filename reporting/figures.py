@@ -6,7 +6,8 @@ counting incident rows, so its cost depends on the number of months and keys, no
 `tests/reporting/test_rollup_agrees_with_direct_counts.py` holds the two to each other.
 
 `scope` is a `Scope` (see scope_for): one mission, with or without information received under an
-information-sharing protocol. Before reading a period, the months of it that a change has marked
+information-sharing protocol, and for the MARA chair and members only the records they may read
+(access.MARA_SHARE). Before reading a period, the months of it that a change has marked
 stale are recounted (rollup.ensure_fresh), so figures are never older than the last change.
 """
 
@@ -30,6 +31,7 @@ INCIDENTS, VICTIMS = stats.INCIDENTS, stats.VICTIMS
 class Scope:
     mission_id: int
     include_isp: bool
+    mara_share_only: bool = False
 
 
 def scope_for(user):
@@ -39,9 +41,16 @@ def scope_for(user):
 
 
 def mission_scope(mission_id):
-    """What the quarterly report counts: the mission's active incidents, without information received
-    under an information-sharing protocol (it stays in the human rights compartment)."""
+    """What the SG contribution counts (the SWPA's, who reads every record): the mission's active
+    incidents, without information received under an information-sharing protocol (it stays in the
+    human rights compartment)."""
     return Scope(mission_id=mission_id, include_isp=False)
+
+
+def mara_room_scope(mission_id):
+    """What the quarterly report counts: the records the MARA reads (access.MARA_SHARE). Its MARA room
+    edition shows full counts to the chair and members, so it may count nothing their list leaves out."""
+    return Scope(mission_id=mission_id, include_isp=False, mara_share_only=True)
 
 
 def _unit(unit):
@@ -58,6 +67,8 @@ def cells(scope, start, end, dimensions, statuses=None):
                                    dimension__in=list(dimensions))
     if not scope.include_isp:
         qs = qs.filter(shared_under_isp=False)
+    if scope.mara_share_only:
+        qs = qs.filter(**access.MARA_SHARE)
     if statuses is not None:
         qs = qs.filter(status__in=list(statuses))
     return qs

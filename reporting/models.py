@@ -1,8 +1,8 @@
 """The rollup of counts that dashboards and reports read, and the quarterly reports.
 
-Rollup: `RollupCell` holds, per mission, month of the incident date, information-sharing flag,
-verification status, dimension and key, the number of incidents and of victims. Cells add up over
-months, statuses and the flag (each incident has exactly one of each), never over keys (an incident
+Rollup: `RollupCell` holds, per mission, month of the incident date, information-sharing flag, MARA
+sharing flag, verification status, dimension and key, the number of incidents and of victims. Cells add up over
+months, statuses and the flags (each incident has exactly one of each), never over keys (an incident
 with two forms counts under both). `StaleMonth` rows say a month must be recounted; `RollupMonth`
 is the lock and the record of the last recount (reporting/rollup.py explains the protocol).
 """
@@ -53,6 +53,9 @@ class RollupCell(models.Model):
     mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="+")
     month = models.DateField()
     shared_under_isp = models.BooleanField()
+    # The incidents' own flag (access.MARA_SHARE filters cells as it filters records): the MARA room
+    # sums only the cells of records it may read.
+    mara_shareable = models.BooleanField(default=False)
     status = models.CharField(max_length=24)
     dimension = models.CharField(max_length=24)
     # "" when nothing was recorded (no territory, no named party); compound keys are "a|b".

@@ -2,10 +2,13 @@
 `QuarterlyReport.figures`: every rendering (page, PDF, XLSX, CSV, either edition) reads that dict
 and nothing else, so a version shows the same numbers however often it is downloaded.
 
-What is counted (DOMAIN.md, "The MARA cycle"): the mission's active incidents, without information
-received under an information-sharing protocol, by month of the incident date, from the rollup
-(reporting.figures). The snapshot holds full counts; small-cell suppression and coarsening to
-admin1 are applied when an edition that leaves the MARA room is rendered (reporting.editions).
+What is counted: the records the MARA reads (figures.mara_room_scope: the mission's active incidents
+whose survivors consented to sharing with the MARA, without information received under an
+information-sharing protocol), by month of the incident date, from the rollup (reporting.figures).
+The MARA room edition shows full counts to the chair and members: counting a record their list
+leaves out would give it away as the difference. The snapshot holds full counts; small-cell
+suppression and coarsening to admin1 are applied when an edition that leaves the MARA room is
+rendered (reporting.editions).
 
 Period cut-offs: an earlier quarter whose report was released keeps the figures it was released
 with (headline row "released"); incidents of that quarter reported, or verified, after its release
@@ -38,6 +41,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import pgettext
 
+from crsv_mis import access, disclosure
 from incidents import alert_stats, stats
 from incidents.choices import VerificationStatus
 from incidents.models import Alert, Incident
@@ -126,6 +130,8 @@ def _late_additions(scope, mission_id, year, quarter):
             mission_id=mission_id, incident_date__gte=start, incident_date__lt=stats.add_months(end, 1))
         if not scope.include_isp:
             incidents = incidents.filter(shared_under_isp=False)
+        if scope.mara_share_only:
+            incidents = incidents.filter(**access.MARA_SHARE)
         reported = incidents.filter(created_at__gt=released.released_at).count()
         verified = (incidents.filter(status=VerificationStatus.VERIFIED, created_at__lte=released.released_at)
                     .annotate(verified_at=Max("verification_history__decided_at", filter=Q(
@@ -171,7 +177,7 @@ def _bounds(start, end):
 def build(mission, year, quarter, progress=lambda percent, step: None):
     """The figures dict of a mission's report for `year` Q`quarter` (see the module docstring).
     `progress(percent, step)` is called as the work advances (the page shows it)."""
-    scope = figures.mission_scope(mission.pk)
+    scope = figures.mara_room_scope(mission.pk)
     start, end = quarter_months(year, quarter)
     progress(5, "Counting the quarter")
     totals = figures.totals(scope, start=start, end=end)
@@ -188,8 +194,10 @@ def build(mission, year, quarter, progress=lambda percent, step: None):
                 "admin1": figures.hotspots(scope, start=start, end=end, level="admin1", limit=None)}
     trend = figures.trend(scope, end_month=end, months=TREND_MONTHS)
     progress(70, "Referrals and alerts")
-    countable = Incident.objects.active().filter(mission_id=mission.pk, shared_under_isp=False)
-    referrals = referral_stats.period_summary(Referral.objects.filter(incident__in=countable), start, end)
+    countable = Incident.objects.active().filter(mission_id=mission.pk, **access.MARA_SHARE)
+    # Read outside layer A (both editions): no median or share over fewer values than the threshold.
+    referrals = referral_stats.period_summary(Referral.objects.filter(incident__in=countable), start, end,
+                                              fewest=disclosure.threshold())
     since, until = _bounds(start, end)
     alerts = alert_stats.period_summary(Alert.objects.filter(mission_id=mission.pk), since=since, until=until)
     progress(80, "Commitments, recommendations and late additions")

@@ -17,8 +17,9 @@ Protocol (why it never double counts and never stays wrong):
    before reading (`ensure_fresh`), so a page never shows figures older than the last change.
 
 Cells count active incidents (never archived ones), per month of the incident date,
-information-sharing flag and verification status, for every dimension of incidents.stats plus the
-totals and the two cross-tabulations of the SG annual report (party by form, party by victim group).
+information-sharing flag, MARA sharing flag and verification status, for every dimension of
+incidents.stats plus the totals and the two cross-tabulations of the SG annual report (party by form,
+party by victim group).
 """
 
 import logging
@@ -88,25 +89,26 @@ def count_cells(mission_id, month):
     """
     base = _month_incidents(mission_id, month)
     ids = base.values("pk")
-    incidents = base.values_list("pk", "shared_under_isp", "status", "admin1__pcode", "admin1__name",
-                                 "admin2__pcode", "admin2__name", "site_type", "victim_count")
+    incidents = base.values_list("pk", "shared_under_isp", "mara_shareable", "status", "admin1__pcode",
+                                 "admin1__name", "admin2__pcode", "admin2__name", "site_type", "victim_count")
     forms = _by_incident(Incident.forms.through.objects.filter(incident_id__in=ids)
                          .values_list("incident_id", "formofviolence__code"))
     groups = _by_incident(Victim.objects.filter(incident_id__in=ids).values_list("incident_id", "victim_group"))
     perpetrators = _by_incident(Perpetrator.objects.filter(incident_id__in=ids)
                                 .values_list("incident_id", "party_type", "party_id", "party__name"))
 
-    # (isp, status, dimension, key) -> [incidents, victims, label]
+    # ((isp, shareable, status), dimension, key) -> [incidents, victims, label]
     counted = defaultdict(lambda: [0, 0, ""])
 
-    def add(isp, status, dimension, key, victims, label=None):
-        cell = counted[(isp, status, dimension, key)]
+    def add(flags, dimension, key, victims, label=None):
+        cell = counted[(flags, dimension, key)]
         cell[0] += 1
         cell[1] += victims
         if label:
             cell[2] = label
 
-    for pk, isp, status, admin1, admin1_name, admin2, admin2_name, site_type, victim_count in incidents:
+    for pk, isp, shareable, status, admin1, admin1_name, admin2, admin2_name, site_type, victim_count in incidents:
+        flags = (isp, shareable, status)
         victim_groups = Counter(groups.get(pk, ()))
         victims = sum(victim_groups.values())
         # None when nothing was recorded: no form, no victim, no perpetrator (or one without a party).
@@ -116,27 +118,27 @@ def count_cells(mission_id, month):
         type_keys = {party_type for party_type, _party, _name in perps} or {None}
         parties = {party: name for _type, party, name in perps} or {None: None}
 
-        add(isp, status, TOTAL, "", victim_count or 0)
-        add(isp, status, "admin1", _text(admin1), victims, admin1_name)
-        add(isp, status, "admin2", _text(admin2), victims, admin2_name)
-        add(isp, status, "verification_status", _text(status), victims)
-        add(isp, status, "site_type", _text(site_type), victims)
+        add(flags, TOTAL, "", victim_count or 0)
+        add(flags, "admin1", _text(admin1), victims, admin1_name)
+        add(flags, "admin2", _text(admin2), victims, admin2_name)
+        add(flags, "verification_status", _text(status), victims)
+        add(flags, "site_type", _text(site_type), victims)
         for code in form_keys:
-            add(isp, status, "form", _text(code), victims)
+            add(flags, "form", _text(code), victims)
         for code in type_keys:
-            add(isp, status, "party_type", _text(code), victims)
+            add(flags, "party_type", _text(code), victims)
         for group, number in group_counts.items():
-            add(isp, status, "victim_group", _text(group), number)
+            add(flags, "victim_group", _text(group), number)
         for party, name in parties.items():
-            add(isp, status, "party", _text(party), victims, name)
+            add(flags, "party", _text(party), victims, name)
             for code in form_keys:
-                add(isp, status, PARTY_FORM, _text(party) + SEPARATOR + _text(code), victims, name)
+                add(flags, PARTY_FORM, _text(party) + SEPARATOR + _text(code), victims, name)
             for group, number in group_counts.items():
-                add(isp, status, PARTY_VICTIM_GROUP, _text(party) + SEPARATOR + _text(group), number, name)
+                add(flags, PARTY_VICTIM_GROUP, _text(party) + SEPARATOR + _text(group), number, name)
 
-    return [RollupCell(mission_id=mission_id, month=month, shared_under_isp=isp, status=status, dimension=dimension,
-                       key=key, label=label or "", incidents=n, victims=v)
-            for (isp, status, dimension, key), (n, v, label) in counted.items()]
+    return [RollupCell(mission_id=mission_id, month=month, shared_under_isp=isp, mara_shareable=shareable,
+                       status=status, dimension=dimension, key=key, label=label or "", incidents=n, victims=v)
+            for ((isp, shareable, status), dimension, key), (n, v, label) in counted.items()]
 
 
 def refresh_month(mission_id, month):

@@ -1,6 +1,6 @@
 """Quarterly reports: the rules. Views, the Celery tasks and the management command call these.
 
-Life of a version (DOMAIN.md, "The MARA cycle"):
+Life of a version (docs/domain.md, "The MARA cycle"):
 
     generated (page, command, or the nightly draft once a quarter ends) -> DRAFT
     DRAFT -> APPROVED        SWPA or MARA chair, never the person who generated the version
@@ -124,11 +124,6 @@ def released_overview(user):
         quarters.setdefault((report.year, report.quarter), []).append(report)
     return [{"year": y, "quarter": q, "label": quarterly.quarter_label(y, q), "current": versions[0],
              "earlier": versions[1:]} for (y, q), versions in quarters.items()]
-
-
-def latest_released(user):
-    overview = released_overview(user)
-    return overview[0]["current"] if overview else None
 
 
 # ---- generating

@@ -1,4 +1,4 @@
-"""The mission's yearly contribution to the Secretary-General's annual report on CRSV (DOMAIN.md,
+"""The mission's yearly contribution to the Secretary-General's annual report on CRSV (docs/domain.md,
 "The MARA cycle"): per named party, verified incidents and victims of the year, incidents by form of
 CRSV and victims by victim group, with the party's type and whether it is listed in the annex.
 

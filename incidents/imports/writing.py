@@ -15,6 +15,7 @@ from ..bulk import CONSENT_FIELDS, INCIDENT_FIELDS, PERPETRATOR_FIELDS, THROUGH_
 from ..choices import ConsentKind, VerificationStatus
 from ..models import Consent, Incident, Perpetrator, Victim, new_victim_code, victim_group_of
 from ..services import reserve_references
+from ..sharing import shareable_with_mara
 from ..signals import send_changed
 
 BATCH = 5000
@@ -63,7 +64,8 @@ def write(planned, *, mission, by, incident_import, progress=None):
             year = f["reported_date"].year
             reference = f"{mission.code}-{year}-{next_seq[year]:05d}"
             next_seq[year] += 1
-            shareable = all(ConsentKind.SHARE_MARA in v["consent_kinds"] for v in p.victims)
+            shareable = shareable_with_mara(shared_under_isp=f["shared_under_isp"],
+                                            consents_per_victim=[v["consent_kinds"] for v in p.victims])
             place = f["location"]
             rows["incidents"].append((
                 incident_id, mission.pk, f["duty_station"].pk, reference, 1, by.pk, now, now,

@@ -97,10 +97,9 @@ def months_overview(user, today=None):
 
 
 def mara_countable(user):
-    """The incidents counted in the analysis: those the MARA room may count. The SWPA's own scope
-    also counts information received under a sharing protocol; the analysis is the working
-    group's document, so it counts what the chair would, whoever looks at the draft."""
-    return access.incidents_countable_by(user).filter(shared_under_isp=False)
+    """The incidents counted in the analysis: exactly the records the MARA reads. The analysis is the
+    working group's document, so it counts what the chair would, whoever (the SWPA too) looks at it."""
+    return access.incidents_counted_in_mara_room(user)
 
 
 def live_figures(user, month):
@@ -209,7 +208,7 @@ def endorse(analysis, *, by, expected_version, request=None):
         if not any(getattr(stored, f).strip() for f in TEXT_FIELDS):
             raise RuleError(_("Write the analysis before endorsing it: every section is empty."))
         # The chair's own countable set, exactly as the figures were read when endorsing.
-        snapshot = month_figures(access.incidents_countable_by(by), stored.month)
+        snapshot = month_figures(mara_countable(by), stored.month)
         stored.figures_snapshot = snapshot
         stored.status = AnalysisStatus.ENDORSED
         stored.endorsed_by = by

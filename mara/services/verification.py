@@ -72,7 +72,7 @@ def verification_refusal(user, incident):
     if not is_verifier(user):
         return _("Only the MARA chair or a member the chair has designated records verification decisions.")
     if incident.created_by_id == user.pk:
-        # DOMAIN.md: verification is decided by the MARA review, not by the officer who logged it.
+        # docs/domain.md: verification is decided by the MARA review, not by the officer who logged it.
         return _("You logged this incident, so another verifier must decide it.")
     if not access.incidents_visible_to(user).filter(pk=incident.pk).exists():
         return _("This incident is not available to the MARA review.")

@@ -1,4 +1,5 @@
-"""Dependencies point one way (DESIGN.md, "Layout"): crsv_mis <- incidents <- mara, referrals <- reporting <- lifecycle.
+"""Dependencies point one way (docs/architecture.md): crsv_mis <- incidents <- mara, referrals <- reporting
+<- lifecycle.
 An app that imports from an app to its right (or mara and referrals from each other) fails here."""
 
 import ast

@@ -1,7 +1,7 @@
 """The incident REST API under /api/v1/: create, edit with a version, archive, list and filter,
 reference data (parties, gazetteer) and the OpenAPI schema and docs.
 
-Requests are JSON, enums are the codes of DOMAIN.md; the location is a pcode, the duty station a
+Requests are JSON, enums are the codes of docs/domain.md; the location is a pcode, the duty station a
 code, the forms a list of codes. Bad input answers 400 with errors per field.
 """
 

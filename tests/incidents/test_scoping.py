@@ -1,6 +1,6 @@
 """Who reads which incident record, on the pages and through the API.
 
-The rules (DOMAIN.md "Survivor safety rules", crsv_mis/access.py), as the tables below spell out:
+The rules (docs/domain.md "Survivor safety rules", crsv_mis/access.py), as the tables below spell out:
 
 - WPA and HRO read the incidents of their own duty stations, with identifying data (layer A).
   Another office's incident answers 404, so its existence does not leak.

@@ -1,6 +1,6 @@
 """Verification decisions: who may record them, which steps are allowed, and the history they leave.
 
-The rules (DOMAIN.md "Two lanes", the MARA working-group issue):
+The rules (docs/domain.md "Two lanes", the MARA working-group issue):
 
 - The MARA chair records decisions; a MARA member only while the chair's designation stands.
   Officers (WPA, HRO), the SWPA and leadership never do, and nobody decides an incident they logged.

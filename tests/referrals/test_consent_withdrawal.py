@@ -1,4 +1,4 @@
-"""Withdrawal of consent (DOMAIN.md, "Consent per use ... withdrawable"): open referrals that depend on it
+"""Withdrawal of consent (docs/domain.md, "Consent per use ... withdrawable"): open referrals that depend on it
 stop (DECLINED_BY_SURVIVOR, "consent withdrawn"), and nothing more goes out to the provider."""
 
 import datetime

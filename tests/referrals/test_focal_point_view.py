@@ -1,4 +1,4 @@
-"""What a referral focal point sees (DOMAIN.md, "Survivor safety rules"): only the referrals assigned to
+"""What a referral focal point sees (docs/domain.md, "Survivor safety rules"): only the referrals assigned to
 them once sent, and of each only what the referral needs: survivor code, service, urgency, the note,
 status, dates and their own actions. Never the narrative, names, contacts, the place or other victims."""
 

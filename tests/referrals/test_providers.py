@@ -1,4 +1,4 @@
-"""The provider directory (DOMAIN.md, "Referrals").
+"""The provider directory (docs/domain.md, "Referrals").
 
 - Readers: WPA, HRO, SWPA, ADMIN, MARA chair and members, leadership; everyone else gets 403.
 - The contact (encrypted at rest) shows only to WPA, HRO and SWPA; the ADMIN edits it on the form.

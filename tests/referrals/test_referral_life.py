@@ -1,4 +1,4 @@
-"""A referral's life (DOMAIN.md, "Referrals"): created from a victim with its own consent, never REFERRED
+"""A referral's life (docs/domain.md, "Referrals"): created from a victim with its own consent, never REFERRED
 without an active consent, a child's consent from a caregiver or a best-interest decision, the allowed
 transitions only, each step in the history and the audit trail, follow-ups by the referrer side."""
 

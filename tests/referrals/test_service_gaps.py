@@ -1,4 +1,4 @@
-"""Service gaps by area (DOMAIN.md, "Referrals": "gaps (no medical service in a district) show").
+"""Service gaps by area (docs/domain.md, "Referrals": "gaps (no medical service in a district) show").
 
 - One row per admin1 of the mission's country, followed by its admin2 areas.
 - A territory is covered by an available provider with the service active covering it or its

@@ -82,7 +82,7 @@ def test_the_notes_say_k_the_smallest_group_the_steps_taken_and_the_rows_left_ou
     notes = {row[0]: row[1] for row in book["About"].iter_rows(values_only=True) if len(row) > 1}
     rows = list(book.worksheets[0].iter_rows(values_only=True))[1:]
     assert "k = 5" in notes["Anonymity"]
-    assert "places to the province" in notes["Generalised"]
+    assert "dates to the quarter" in notes["Generalised"]
     left_out = int(notes["Incidents left out"].split()[0])
     assert left_out + len(rows) == 40
     assert notes["Order"].startswith("Rows are sorted by the values they show")

@@ -1,5 +1,5 @@
 """More Hypothesis properties of small-cell suppression (crsv_mis/disclosure.py and the EXTERNAL
-edition built on it), beside those of test_small_cell_suppression.py: what DOMAIN.md promises
+edition built on it), beside those of test_small_cell_suppression.py: what docs/domain.md promises
 ("counts below a configurable threshold at fine granularity are shown as <5" outside the MARA
 room) and what disclosure.suppress and reporting/editions.py say they do.
 

@@ -67,6 +67,7 @@ from incidents.models import (
     victim_group_of,
 )
 from incidents.services import reserve_references
+from incidents.sharing import shareable_with_mara
 from incidents.signals import send_changed
 
 MISSION_CODE = "DEMO"
@@ -131,7 +132,8 @@ def demo_password(username):
     return f"demo-{username}-2026"
 
 
-# ---- distributions (shape from DOMAIN.md "Reference figures")
+# ---- distributions: hundreds to low thousands of incidents a year, most victims women and girls (and
+# always some men and boys), a majority attributed to non-state armed groups
 
 FORM_WEIGHTS = {
     CrsvFormCode.RAPE: 55, CrsvFormCode.ATTEMPTED_RAPE: 10, CrsvFormCode.SEXUAL_SLAVERY: 6,
@@ -536,12 +538,15 @@ class Command(BaseCommand):
                     encrypt(narrative), summary, status, shareable, len(kinds), None, None, "", None, None, None,
                     recorder.pk,
                 ))
-                plans.append((incident_id, kinds, shareable, recorder.pk, adapt_date(reported_date)))
+                plans.append((incident_id, kinds, shareable, recorder.pk, adapt_date(reported_date), isp,
+                               len(rows["incidents"]) - 1))
 
             victim_ids = iter(tables["victims"].allocate_ids(sum(len(plan[1]) for plan in plans)))
-            for incident_id, kinds, shareable, recorder_id, reported_value in plans:
+            shareable_column = INCIDENT_FIELDS.index("mara_shareable")
+            for incident_id, kinds, shareable, recorder_id, reported_value, isp, row_index in plans:
                 # Not shareable: at least one victim did not consent to sharing with the MARA.
                 refuser = -1 if shareable else rng.randrange(len(kinds))
+                consents_per_victim = []
                 for j, kind in enumerate(kinds):
                     victim_id = next(victim_ids)
                     sex, age_years, age_group = _victim_profile(rng, kind)
@@ -580,6 +585,12 @@ class Command(BaseCommand):
                             victim_id, kind_code, given[kind_code], given_by, decided_by, reported_value,
                             recorder_id, withdrawn if kind_code == ConsentKind.PUBLIC_REPORTING else None,
                         ))
+                    consents_per_victim.append({kind_code for kind_code in consent_kinds if given[kind_code]
+                                                and not (withdrawn and kind_code == ConsentKind.PUBLIC_REPORTING)})
+                # The incident row says what the consents drawn say, by the rule every writer applies.
+                row = rows["incidents"][row_index]
+                decided = shareable_with_mara(shared_under_isp=isp, consents_per_victim=consents_per_victim)
+                rows["incidents"][row_index] = (*row[:shareable_column], decided, *row[shareable_column + 1:])
             return rows
 
         def write(rows):
