@@ -6,6 +6,7 @@ from . import api, views
 
 # Database errors get a page of their own (503) instead of the generic one.
 handler500 = "crsv_mis.views.server_error"
+handler404 = "crsv_mis.views.page_not_found"
 
 urlpatterns = [
     path("", views.home, name="home"),

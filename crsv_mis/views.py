@@ -10,13 +10,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, HttpResponseServerError, StreamingHttpResponse
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
-from django.views import i18n
+from django.views import defaults, i18n
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
@@ -214,6 +214,14 @@ def audit_export(request):
     response = StreamingHttpResponse(audit_trail.csv_lines(events), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="audit-trail.csv"'
     return response
+
+
+def page_not_found(request, exception):
+    """An address under /api/ that matches no route answers in JSON, like every API answer (a script
+    reading the API gets no HTML page); elsewhere, the site's own 404 page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Not found.")}, status=404)
+    return defaults.page_not_found(request, exception)
 
 
 def server_error(request):

@@ -259,6 +259,19 @@ def make_incident(users, stations, gazetteer, party):
     return _make
 
 
+@pytest.fixture(autouse=True)
+def celery_join_allowed_again():
+    """Celery's "never wait on a result inside a task" flag is one global of the process, set and
+    reset around each eager task. Eager tasks sent from two threads at once (the concurrency tests)
+    can interleave and leave it set, and a later test waiting on a task's result would be refused;
+    each test starts and ends with it as a process outside any task has it."""
+    from celery._state import _set_task_join_will_block
+
+    _set_task_join_will_block(False)
+    yield
+    _set_task_join_will_block(False)
+
+
 def _close_worker_connections(**_kwargs):
     # The worker thread's own database connections, closed after each task so the test
     # database can be flushed and dropped (PostgreSQL refuses while they are open).
