@@ -8,9 +8,10 @@ import pytest
 from django.utils import timezone
 
 from crsv_mis import audit
-from crsv_mis.models import AuditEvent, Mission, Role, User
+from crsv_mis.models import AuditEvent, Mission, Role
 from lifecycle import retention
 from lifecycle.models import RecordClass, RetentionPolicy
+from tests.conftest import make_user
 from tests.lifecycle.retention_fixtures import NOTICE_LATER, run_on
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def other_mission(gazetteer):
     other = Mission.objects.create(code="OTHM", name="Other test mission", country=gazetteer["country"])
-    officer = User.objects.create_user("othm-swpa", password="unused-9-password", role=Role.SWPA, mission=other)
+    officer = make_user("othm-swpa", Role.SWPA, other)
     RetentionPolicy.objects.create(mission=other, record_class=RecordClass.AUDIT, days=365, set_by=officer)
     return other
 
