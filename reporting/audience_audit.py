@@ -228,6 +228,8 @@ class _Report:
         for table, rows, change in (("hotspots", hot["most_incidents"], 4), ("rising", hot["sharpest_rise"], 4)):
             for r in rows:
                 label = self.clean(r["label"])
+                if label not in self.tables[table].by_label:
+                    continue  # compared, but not among the provinces the table lists
                 count = self._breakdown_var("admin1", r["key"], "incidents")
                 self.show(table, label, 1, count, r["count"])
                 self.show(table, label, 2, previous[r["key"]], r["previous"])
