@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 warnings.filterwarnings("ignore", message="No directory at")
 
-from incidents_at_scale import BenchmarkError, load, prepare_database, run, timed_seed, verdict  # noqa: E402
+from incidents_at_scale import BenchmarkError, load, prepare_database, run, seed_up_to, verdict  # noqa: E402
 
 
 def main():
@@ -61,13 +61,7 @@ def main():
     from reporting.models import QuarterlyReport, ReportStatus
 
     call_command("migrate", verbosity=0)
-    held = Incident.objects.count()
-    if held >= args.incidents:
-        print(f"Reusing the {held} incidents already seeded.")
-    else:
-        seconds = timed_seed(args.incidents)
-        connection.close()
-        print(f"Seeded up to {args.incidents} incidents in {seconds:.1f} s.")
+    seed_up_to(args.incidents)
     mission = Mission.objects.filter(code="DEMO").first()
     if mission is None:
         raise BenchmarkError("no demo mission: seed_demo did not run")
